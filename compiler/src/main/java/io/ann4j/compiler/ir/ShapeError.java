@@ -1,0 +1,13 @@
+package io.ann4j.compiler.ir;
+
+/**
+ * A trace-time error in how an op was called: the message names the op, the argument and the
+ * shapes involved, before anything is computed.
+ */
+public final class ShapeError extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public ShapeError(String op, String message) {
+        super(op + ": " + message);
+    }
+}

@@ -1,0 +1,14 @@
+package io.ann4j.compiler.ir;
+
+/**
+ * An SSA value of a graph: defined once, by a parameter or a node's output.
+ *
+ * @param id   unique within its graph
+ * @param type its abstract value
+ */
+public record Value(int id, TensorType type) {
+    @Override
+    public String toString() {
+        return "%" + id + ":" + type;
+    }
+}

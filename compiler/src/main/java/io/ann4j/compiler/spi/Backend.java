@@ -1,0 +1,19 @@
+package io.ann4j.compiler.spi;
+
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.passes.CompileOptions;
+
+/**
+ * A backend lowers optimised graphs (with their fused regions) to executables. Implementations
+ * are thread-safe: one backend serves every jitted function of the process.
+ */
+public interface Backend {
+    /** The name users pick it by, e.g. {@code cpu}. */
+    String name();
+
+    /**
+     * Compiles a graph that has been through {@link io.ann4j.compiler.passes.Pipeline}. Errors in
+     * the graph are {@link IllegalArgumentException}s naming the op.
+     */
+    Executable compile(Graph graph, CompileOptions options);
+}
