@@ -1,0 +1,49 @@
+package io.ann4j.dsl;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Search utilities outside the traced world. */
+public final class Ann {
+    private Ann() {}
+
+    /**
+     * The recall of an approximate search, as JAX's {@code ann_recall} (the tests'
+     * {@code compute_recall}) defines it: for each query, the number of returned indices that are
+     * in the query's ground-truth set, summed over queries and divided by the ground truth's size.
+     *
+     * @param neighbors      i32 {@code [queries, n]}: what the search returned
+     * @param trueNeighbors  i32 {@code [queries, m]}: the exact neighbours
+     */
+    public static double recall(INDArray neighbors, INDArray trueNeighbors) {
+        if (neighbors.rank() != 2 || trueNeighbors.rank() != 2) {
+            throw new IllegalArgumentException("recall: both arguments must be [num_queries, neighbors_per_query], got "
+                    + java.util.Arrays.toString(neighbors.shape()) + " and " + java.util.Arrays.toString(trueNeighbors.shape()));
+        }
+        if (neighbors.size(0) != trueNeighbors.size(0)) {
+            throw new IllegalArgumentException("recall: query counts differ: " + neighbors.size(0) + " results vs "
+                    + trueNeighbors.size(0) + " ground-truth rows");
+        }
+        int[][] got = neighbors.toIntMatrix();
+        int[][] truth = trueNeighbors.toIntMatrix();
+        long hits = 0;
+        for (int q = 0; q < got.length; q++) {
+            Set<Integer> set = new HashSet<>();
+            for (int t : truth[q]) {
+                set.add(t);
+            }
+            for (int g : got[q]) {
+                if (set.contains(g)) {
+                    hits++;
+                }
+            }
+        }
+        return (double) hits / trueNeighbors.length();
+    }
+
+    /** {@link #recall(INDArray, INDArray)} on tensors. */
+    public static double recall(Tensor neighbors, Tensor trueNeighbors) {
+        return recall(neighbors.array(), trueNeighbors.array());
+    }
+}

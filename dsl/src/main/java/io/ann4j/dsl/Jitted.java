@@ -1,0 +1,95 @@
+package io.ann4j.dsl;
+
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.compiler.passes.Pipeline;
+import io.ann4j.compiler.spi.Backend;
+import io.ann4j.compiler.spi.Executable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A jitted function: traced once per input signature (dtypes and shapes), compiled, cached.
+ * Safe to call from many threads at once; concurrent first calls with one signature trace and
+ * compile once.
+ *
+ * @param <R> what the traced function returns ({@link Tensor}, {@link TopK}, ...); calls return
+ *            the same structure with concrete tensors
+ */
+public final class Jitted<R> {
+    /** A compiled signature: the executable and the structure of its outputs. */
+    record Compiled(Graph graph, Graph optimized, Executable executable, Object outputTemplate) {}
+
+    private final Function<Tensor[], Object> fn;
+    private final int arity;
+    private final JitConfig config;
+    private final Map<List<TensorType>, Compiled> cache = new ConcurrentHashMap<>();
+    private final AtomicInteger traces = new AtomicInteger();
+
+    Jitted(Function<Tensor[], Object> fn, int arity, JitConfig config) {
+        this.fn = fn;
+        this.arity = arity;
+        this.config = config;
+    }
+
+    /**
+     * Calls the function on concrete inputs: {@code INDArray}, {@link Tensor}, {@code float[][]}
+     * or {@code float[]} (a vector).
+     */
+    @SuppressWarnings("unchecked")
+    public R call(Object... args) {
+        if (args == null || (arity >= 0 && args.length != arity)) {
+            throw new IllegalArgumentException("this function takes " + arity + " argument(s), got "
+                    + (args == null ? 0 : args.length));
+        }
+        List<INDArray> inputs = new ArrayList<>(args.length);
+        for (int i = 0; i < args.length; i++) {
+            inputs.add(NdArrays.toArray(args[i], i));
+        }
+        Compiled c = compiled(inputs.stream().map(NdArrays::typeOf).toList());
+        List<INDArray> outs = c.executable().execute(inputs);
+        return (R) Pytree.unflatten(c.outputTemplate(), outs.stream().map(Tensor::of).iterator());
+    }
+
+    /** How many times the function was traced (once per distinct signature). */
+    public int traceCount() {
+        return traces.get();
+    }
+
+    /** The traced graph for a signature (before optimisation), tracing it if needed. */
+    public Graph graph(List<TensorType> signature) {
+        return compiled(signature).graph();
+    }
+
+    /** The graph the backend compiled for a signature (canonicalised and fused). */
+    public Graph optimizedGraph(List<TensorType> signature) {
+        return compiled(signature).optimized();
+    }
+
+    Compiled compiled(List<TensorType> signature) {
+        return cache.computeIfAbsent(signature, this::compile);
+    }
+
+    private Compiled compile(List<TensorType> signature) {
+        traces.incrementAndGet();
+        Trace trace = new Trace();
+        Tensor[] params = signature.stream().map(trace::parameter).toArray(Tensor[]::new);
+        Object out;
+        trace.enter();
+        try {
+            out = fn.apply(params);
+        } finally {
+            trace.exit();
+        }
+        List<Tensor> leaves = Pytree.flatten(out);
+        Graph graph = trace.builder.build(leaves.stream().map(t -> t.valueIn(trace)).toList());
+        Graph optimized = Pipeline.optimize(graph, config.options());
+        Backend backend = config.resolveBackend();
+        return new Compiled(graph, optimized, backend.compile(optimized, config.options()), out);
+    }
+}

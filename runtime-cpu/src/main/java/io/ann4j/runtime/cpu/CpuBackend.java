@@ -1,0 +1,30 @@
+package io.ann4j.runtime.cpu;
+
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.passes.CompileOptions;
+import io.ann4j.compiler.spi.Backend;
+import io.ann4j.compiler.spi.Executable;
+import io.ann4j.runtime.cpu.search.SelectionPlan;
+
+/**
+ * The CPU backend: ND4J (OpenBLAS) for dense ops, tiled gemm with generated Vector API epilogues
+ * for fused searches. Options: {@code cpu.selection} = {@code threshold} (default, exact) or
+ * {@code bins} (the TPU's algorithm).
+ */
+public final class CpuBackend implements Backend {
+    public static final String NAME = "cpu";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Executable compile(Graph graph, CompileOptions options) {
+        String selection = options.option(SelectionPlan.OPTION, "threshold");
+        if (!selection.equals("threshold") && !selection.equals("bins")) {
+            throw new IllegalArgumentException(SelectionPlan.OPTION + " must be 'threshold' or 'bins', got '" + selection + "'");
+        }
+        return new CpuExecutable(graph, selection);
+    }
+}

@@ -1,0 +1,148 @@
+package io.ann4j.runtime.cpu;
+
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.ir.Node;
+import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.compiler.ir.Value;
+import io.ann4j.compiler.ops.ApproxTopK;
+import io.ann4j.compiler.ops.BinaryOp;
+import io.ann4j.compiler.ops.BroadcastInDim;
+import io.ann4j.compiler.ops.Concatenate;
+import io.ann4j.compiler.ops.Constant;
+import io.ann4j.compiler.ops.Convert;
+import io.ann4j.compiler.ops.DotGeneral;
+import io.ann4j.compiler.ops.FusedRegion;
+import io.ann4j.compiler.ops.GatherRows;
+import io.ann4j.compiler.ops.Iota;
+import io.ann4j.compiler.ops.Op;
+import io.ann4j.compiler.ops.Reduce;
+import io.ann4j.compiler.ops.Reshape;
+import io.ann4j.compiler.ops.Slice;
+import io.ann4j.compiler.ops.SortKeyVal;
+import io.ann4j.compiler.ops.TopK;
+import io.ann4j.compiler.ops.Transpose;
+import io.ann4j.compiler.ops.UnaryOp;
+import io.ann4j.compiler.spi.Executable;
+import io.ann4j.runtime.cpu.dense.DenseOps;
+import io.ann4j.runtime.cpu.dense.GatherRowsOp;
+import io.ann4j.runtime.cpu.dense.SortKeyValues;
+import io.ann4j.runtime.cpu.search.RegionPlan;
+import io.ann4j.runtime.cpu.search.TopKSearch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A graph lowered for the CPU: each node becomes a step over ND4J arrays; fused regions and
+ * top-k ops run the generated kernels. Immutable after construction, so calls may overlap.
+ */
+final class CpuExecutable implements Executable {
+    /** One lowered node. */
+    @FunctionalInterface
+    private interface Step {
+        List<INDArray> run(List<INDArray> inputs);
+    }
+
+    private final Graph graph;
+    private final List<Step> steps = new ArrayList<>();
+
+    CpuExecutable(Graph graph, String selection) {
+        this.graph = graph;
+        for (Node n : graph.nodes()) {
+            steps.add(lower(n, selection));
+        }
+    }
+
+    @Override
+    public List<INDArray> execute(List<INDArray> inputs) {
+        List<Value> params = graph.parameters();
+        if (inputs.size() != params.size()) {
+            throw new IllegalArgumentException("expected " + params.size() + " inputs, got " + inputs.size());
+        }
+        Map<Value, INDArray> env = new HashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            INDArray in = inputs.get(i);
+            TensorType t = params.get(i).type();
+            if (in == null || !java.util.Arrays.equals(in.shape(), DenseOps_longs(t)) || in.dataType() != DenseOps.storageType(t.dtype())) {
+                throw new IllegalArgumentException("input " + i + " must be " + t + ", got "
+                        + (in == null ? "null" : in.dataType() + java.util.Arrays.toString(in.shape())));
+            }
+            env.put(params.get(i), in.dataType() == DenseOps.computeType(t.dtype()) ? in : in.castTo(DenseOps.computeType(t.dtype())));
+        }
+        for (int s = 0; s < steps.size(); s++) {
+            Node n = graph.nodes().get(s);
+            List<INDArray> ins = new ArrayList<>(n.inputs().size());
+            for (Value v : n.inputs()) {
+                ins.add(env.get(v));
+            }
+            List<INDArray> outs = steps.get(s).run(ins);
+            for (int i = 0; i < outs.size(); i++) {
+                env.put(n.outputs().get(i), outs.get(i));
+            }
+        }
+        List<INDArray> results = new ArrayList<>();
+        for (Value r : graph.results()) {
+            INDArray a = env.get(r);
+            var storage = DenseOps.storageType(r.type().dtype());
+            // Results never alias the caller's inputs.
+            results.add(a.dataType() == storage ? (inputs.contains(a) ? a.dup('c') : a) : a.castTo(storage));
+        }
+        return results;
+    }
+
+    private static long[] DenseOps_longs(TensorType t) {
+        long[] s = new long[t.rank()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = t.dim(i);
+        }
+        return s;
+    }
+
+    private static Step lower(Node n, String selection) {
+        TensorType out = n.outputs().get(0).type();
+        Op op = n.op();
+        return switch (op) {
+            case Constant c -> in -> List.of(DenseOps.constant(c.value(), c.dtype()));
+            case Iota i -> in -> List.of(DenseOps.iota(out, i.dimension()));
+            case DotGeneral d -> in -> List.of(DenseOps.dotGeneral(d, in.get(0), in.get(1), out));
+            case Transpose t -> in -> List.of(DenseOps.transpose(in.get(0), t.permutation()));
+            case Reshape r -> in -> List.of(DenseOps.reshape(in.get(0), r.newSizes()));
+            case BroadcastInDim b -> in -> List.of(DenseOps.broadcastInDim(in.get(0), b.shape(), b.broadcastDimensions()));
+            case Concatenate c -> in -> List.of(Nd4j.concat(c.dimension(), in.toArray(INDArray[]::new)).dup('c'));
+            case Slice s -> in -> List.of(DenseOps.slice(in.get(0), s.start(), s.limit(), s.strides(), out));
+            case BinaryOp b -> in -> List.of(DenseOps.binary(b.kind(), in.get(0), in.get(1)));
+            case UnaryOp u -> in -> List.of(DenseOps.unary(u.kind(), in.get(0)));
+            case Reduce r -> in -> List.of(DenseOps.reduce(r, in.get(0), out));
+            case Convert c -> in -> List.of(DenseOps.convert(in.get(0), c.to()));
+            case SortKeyVal s -> in -> SortKeyValues.sort(in.get(0), in.get(1), s.dimension());
+            case GatherRows g -> in -> List.of(GatherRowsOp.gather(in.get(0), in.get(1), g.batchDims(), out));
+            case ApproxTopK a -> topK(op, n.inputs().get(0).type(), a.params().axis(n.inputs().get(0).type().rank()), selection);
+            case TopK t -> topK(op, n.inputs().get(0).type(), n.inputs().get(0).type().rank() - 1, selection);
+            case FusedRegion f -> {
+                RegionPlan plan = RegionPlan.of(f.body());
+                TensorType scores = f.body().nodes().get(f.body().nodes().size() - 1).inputs().get(0).type();
+                yield in -> TopKSearch.fused(plan, in, scores, selection);
+            }
+        };
+    }
+
+    /** A top-k over any axis: moved last, run row by row, moved back. */
+    private static Step topK(Op op, TensorType operand, int axis, String selection) {
+        int rank = operand.rank();
+        int[] perm = SortKeyValues.moveLast(rank, axis);
+        int[] inverse = SortKeyValues.inverse(perm);
+        return in -> {
+            INDArray x = in.get(0).permute(perm).dup('c');
+            long n = x.size(rank - 1);
+            long rows = x.length() / Math.max(1, n);
+            List<INDArray> r = TopKSearch.rows(op, operand, x.reshape('c', rows, n), selection);
+            long[] shape = x.shape().clone();
+            shape[rank - 1] = r.get(0).size(1);
+            return List.of(r.get(0).reshape('c', shape).permute(inverse).dup('c'),
+                    r.get(1).reshape('c', shape).permute(inverse).dup('c'));
+        };
+    }
+}

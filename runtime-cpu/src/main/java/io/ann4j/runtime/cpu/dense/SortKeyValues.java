@@ -1,0 +1,75 @@
+package io.ann4j.runtime.cpu.dense;
+
+import io.ann4j.runtime.cpu.select.TotalOrder;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code sort_key_val}: a stable ascending sort of keys along a dimension, in the total order
+ * -NaN < -inf < ... < -0.0 < +0.0 < ... < +inf < +NaN, values carried along.
+ */
+public final class SortKeyValues {
+    private SortKeyValues() {}
+
+    public static List<INDArray> sort(INDArray keys, INDArray values, int dimension) {
+        int rank = keys.rank();
+        int[] perm = moveLast(rank, dimension);
+        INDArray k = keys.permute(perm).dup('c');
+        INDArray v = values.permute(perm).dup('c');
+        long n = k.size(rank - 1);
+        long rowsCount = n == 0 ? 0 : k.length() / n;
+        INDArray k2 = k.reshape('c', rowsCount, n);
+        INDArray v2 = v.reshape('c', rowsCount, n);
+        INDArray kOut = k2.dup('c');
+        INDArray vOut = v2.dup('c');
+        Long[] order = new Long[(int) n];
+        long[] sortKeys = new long[(int) n];
+        for (long r = 0; r < rowsCount; r++) {
+            for (int i = 0; i < n; i++) {
+                order[i] = (long) i;
+                sortKeys[i] = key(k2, r, i);
+            }
+            // Arrays.sort on objects is stable: equal keys keep their order.
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(sortKeys[a.intValue()], sortKeys[b.intValue()]));
+            for (int i = 0; i < n; i++) {
+                int src = order[i].intValue();
+                kOut.putScalar(r, i, k2.getDouble(r, src));
+                vOut.putScalar(r, i, v2.getDouble(r, src));
+            }
+        }
+        int[] inverse = inverse(perm);
+        return List.of(kOut.reshape('c', k.shape()).permute(inverse).dup('c'),
+                vOut.reshape('c', v.shape()).permute(inverse).dup('c'));
+    }
+
+    private static long key(INDArray k, long r, int i) {
+        if (k.dataType() == DataType.INT) {
+            return k.getInt((int) r, i);
+        }
+        if (k.dataType() == DataType.DOUBLE) {
+            return TotalOrder.doubleKey(k.getDouble(r, i));
+        }
+        return TotalOrder.floatKey(k.getFloat(r, i));
+    }
+
+    /** The permutation that moves {@code axis} last, keeping the others in order. */
+    public static int[] moveLast(int rank, int axis) {
+        int[] p = new int[rank];
+        for (int i = 0, j = 0; i < rank; i++) {
+            if (i != axis) {
+                p[j++] = i;
+            }
+        }
+        p[rank - 1] = axis;
+        return p;
+    }
+
+    public static int[] inverse(int[] perm) {
+        int[] inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            inv[perm[i]] = i;
+        }
+        return inv;
+    }
+}

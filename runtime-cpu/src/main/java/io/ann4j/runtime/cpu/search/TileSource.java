@@ -1,0 +1,34 @@
+package io.ann4j.runtime.cpu.search;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where the scores of a search come from, one tile at a time: a matrix product computed tile by
+ * tile into a worker's buffer (fused search) or a view of an operand already in memory.
+ */
+public interface TileSource {
+    /** Whether tiles are f64 (else f32). */
+    boolean f64();
+
+    /** A worker's tile buffer; created once per worker and task, reused for its tiles. */
+    interface Buffer extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    Buffer newBuffer(int maxRows, int maxCols);
+
+    /**
+     * The scores of rows {@code [r0, r0 + rows)} and columns {@code [c0, c0 + cols)}; element
+     * (r, c) at index {@code r * ld(cols) + c} of the returned segment.
+     */
+    MemorySegment tile(Buffer buffer, int r0, int rows, int c0, int cols);
+
+    /** The leading dimension of the tiles {@link #tile} returns for a tile {@code cols} wide. */
+    long ld(int cols);
+
+    /** Preferred tile sizes: rows per block, columns per tile. */
+    int blockRows();
+
+    int tileCols();
+}

@@ -1,0 +1,103 @@
+package io.ann4j.runtime.cpu.search;
+
+import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.compiler.ops.Op;
+import io.ann4j.runtime.cpu.kernel.Epilogue;
+import io.ann4j.runtime.cpu.kernel.Kernels;
+import io.ann4j.runtime.cpu.kernel.ScalarScanner;
+import io.ann4j.runtime.cpu.kernel.SideInputs;
+import io.ann4j.runtime.cpu.kernel.TileScanner;
+import java.lang.ref.Reference;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The two ways a top-k runs on the CPU: fused over a matrix product computed in tiles, or over
+ * an operand in memory. Both use the same kernels and the same selection.
+ */
+public final class TopKSearch {
+    private TopKSearch() {}
+
+    /**
+     * Runs a fused region on f32 or f64 inputs; returns {@code [values, indices]} of shape
+     * {@code [M, outSize]}.
+     */
+    public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode) {
+        INDArray lhs = NativeArrays.dense(inputs.get(plan.lhsInput()));
+        INDArray rhs = NativeArrays.dense(inputs.get(plan.rhsInput()));
+        boolean f64 = lhs.dataType() == DataType.DOUBLE;
+        int m = scoreType.dim(0);
+        int n = scoreType.dim(1);
+        SelectionPlan selection = SelectionPlan.of(plan.reduction(), scoreType, mode, !f64);
+        SideInputs sides = sides(plan, inputs, f64);
+        TileScanner scanner = scanner(plan.epilogue(), selection.isMax(), f64);
+        GemmTiles tiles = new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
+        SearchRun.Result r = BlasThreads.singleThreaded(() -> SearchRun.run(m, n, tiles, scanner, sides, selection));
+        Reference.reachabilityFence(lhs);
+        Reference.reachabilityFence(rhs);
+        return arrays(r, f64);
+    }
+
+    /**
+     * Top-k of each row of a dense {@code [rows, n]} f32 or f64 operand; returns
+     * {@code [values, indices]} of shape {@code [rows, outSize]}.
+     */
+    public static List<INDArray> rows(Op reduction, TensorType operandType, INDArray operand2d, String mode) {
+        INDArray dense = NativeArrays.dense(operand2d);
+        boolean f64 = dense.dataType() == DataType.DOUBLE;
+        int rows = (int) dense.size(0);
+        int n = (int) dense.size(1);
+        SelectionPlan selection = SelectionPlan.of(reduction, operandType, mode, !f64);
+        TileScanner scanner = scanner(new Epilogue.Score(), selection.isMax(), f64);
+        SearchRun.Result r = SearchRun.run(rows, n, new OperandTiles(dense, n), scanner, SideInputs.NONE, selection);
+        Reference.reachabilityFence(dense);
+        return arrays(r, f64);
+    }
+
+    private static TileScanner scanner(Epilogue e, boolean isMax, boolean f64) {
+        return f64 ? new ScalarScanner(e, isMax, true) : Kernels.scanner(e, isMax);
+    }
+
+    private static SideInputs sides(RegionPlan plan, List<INDArray> inputs, boolean f64) {
+        int nc = plan.columnInputs().size();
+        int nr = plan.rowInputs().size();
+        int ns = plan.scalarInputs().size();
+        if (f64) {
+            double[][] cols = new double[nc][];
+            double[][] rows = new double[nr][];
+            double[] scalars = new double[ns];
+            for (int i = 0; i < nc; i++) {
+                cols[i] = inputs.get(plan.columnInputs().get(i)).toDoubleVector();
+            }
+            for (int i = 0; i < nr; i++) {
+                rows[i] = inputs.get(plan.rowInputs().get(i)).toDoubleVector();
+            }
+            for (int i = 0; i < ns; i++) {
+                scalars[i] = inputs.get(plan.scalarInputs().get(i)).getDouble(0);
+            }
+            return new SideInputs(new float[0][], new float[0][], new float[0], cols, rows, scalars);
+        }
+        float[][] cols = new float[nc][];
+        float[][] rows = new float[nr][];
+        float[] scalars = new float[ns];
+        for (int i = 0; i < nc; i++) {
+            cols[i] = inputs.get(plan.columnInputs().get(i)).toFloatVector();
+        }
+        for (int i = 0; i < nr; i++) {
+            rows[i] = inputs.get(plan.rowInputs().get(i)).toFloatVector();
+        }
+        for (int i = 0; i < ns; i++) {
+            scalars[i] = inputs.get(plan.scalarInputs().get(i)).getFloat(0);
+        }
+        return new SideInputs(cols, rows, scalars, new double[0][], new double[0][], new double[0]);
+    }
+
+    private static List<INDArray> arrays(SearchRun.Result r, boolean f64) {
+        long[] shape = {r.rows(), r.outSize()};
+        INDArray values = f64 ? Nd4j.create(r.valuesF64(), shape, 'c') : Nd4j.create(r.values(), shape, 'c');
+        INDArray indices = Nd4j.createFromArray(r.indices()).reshape('c', shape);
+        return List.of(values, indices);
+    }
+}
