@@ -91,10 +91,12 @@ public final class MipsExample {
         return rest[rest.length / 2];
     }
 
+    /** Reads {@code --name value} or {@code --name=value}; Maven passes all options as one string. */
     static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
+        String[] tokens = String.join(" ", args).trim().split("[\\s=]+");
+        for (int i = 0; i + 1 < tokens.length; i++) {
+            if (tokens[i].equals(name)) {
+                return tokens[i + 1];
             }
         }
         return fallback;

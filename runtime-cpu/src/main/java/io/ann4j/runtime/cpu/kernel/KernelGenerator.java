@@ -68,7 +68,7 @@ public final class KernelGenerator {
         b.addStatement("final int lanes = F.length()");
         b.addStatement("final int vend = cols - cols % lanes");
         for (int s : slots.columns) {
-            b.addStatement("final float[] col$L = sides.columns()[$L]", s, s);
+            b.addStatement("final float[] colv$L = sides.columns()[$L]", s, s);
         }
         for (int s : slots.rows) {
             b.addStatement("final float[] rowv$L = sides.rows()[$L]", s, s);
@@ -159,9 +159,9 @@ public final class KernelGenerator {
             case Epilogue.ColumnVector c -> {
                 String name = "t" + counter[0]++;
                 if (vector) {
-                    b.addStatement("final $T $L = $T.fromArray(F, col$L, col0 + c)", FLOAT_VECTOR, name, FLOAT_VECTOR, c.slot());
+                    b.addStatement("final $T $L = $T.fromArray(F, colv$L, col0 + c)", FLOAT_VECTOR, name, FLOAT_VECTOR, c.slot());
                 } else {
-                    b.addStatement("final float $L = col$L[col0 + c]", name, c.slot());
+                    b.addStatement("final float $L = colv$L[col0 + c]", name, c.slot());
                 }
                 yield name;
             }
