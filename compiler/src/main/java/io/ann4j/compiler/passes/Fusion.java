@@ -65,8 +65,12 @@ public final class Fusion {
             case TopK t -> true;
             default -> false;
         };
+        if (!reducesColumns) {
+            return null;
+        }
+        // Only read the operand once the node is known to be a reduction: constants and iotas have none.
         Value v = reduction.inputs().get(0);
-        if (!reducesColumns || v.type().rank() != 2) {
+        if (v.type().rank() != 2) {
             return null;
         }
         List<Node> chain = new ArrayList<>();

@@ -66,7 +66,7 @@ final class CpuExecutable implements Executable {
         for (int i = 0; i < inputs.size(); i++) {
             INDArray in = inputs.get(i);
             TensorType t = params.get(i).type();
-            if (in == null || !java.util.Arrays.equals(in.shape(), DenseOps_longs(t)) || in.dataType() != DenseOps.storageType(t.dtype())) {
+            if (in == null || !java.util.Arrays.equals(in.shape(), DenseOps.longs(t.shape())) || in.dataType() != DenseOps.storageType(t.dtype())) {
                 throw new IllegalArgumentException("input " + i + " must be " + t + ", got "
                         + (in == null ? "null" : in.dataType() + java.util.Arrays.toString(in.shape())));
             }
@@ -91,14 +91,6 @@ final class CpuExecutable implements Executable {
             results.add(a.dataType() == storage ? (inputs.contains(a) ? a.dup('c') : a) : a.castTo(storage));
         }
         return results;
-    }
-
-    private static long[] DenseOps_longs(TensorType t) {
-        long[] s = new long[t.rank()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = t.dim(i);
-        }
-        return s;
     }
 
     private static Step lower(Node n, String selection) {

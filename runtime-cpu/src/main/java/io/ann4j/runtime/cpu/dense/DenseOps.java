@@ -41,7 +41,8 @@ public final class DenseOps {
         };
     }
 
-    static long[] longs(Dims d) {
+    /** A shape as ND4J wants it. */
+    public static long[] longs(Dims d) {
         long[] out = new long[d.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = d.get(i);
