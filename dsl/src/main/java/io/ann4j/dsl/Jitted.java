@@ -38,6 +38,14 @@ public final class Jitted<R> {
     }
 
     /**
+     * Calls a one-argument function on a matrix (without this overload Java would spread the
+     * rows over the varargs of {@link #call(Object...)}).
+     */
+    public R call(float[][] matrix) {
+        return call(new Object[] {matrix});
+    }
+
+    /**
      * Calls the function on concrete inputs: {@code INDArray}, {@link Tensor}, {@code float[][]}
      * or {@code float[]} (a vector).
      */

@@ -47,6 +47,7 @@ public final class Ops {
      * contracting {@code a}'s last dimension with {@code b}'s first.
      */
     public static Tensor dot(Tensor a, Tensor b) {
+        requireOperands("dot", a, b);
         if (a.rank() < 1 || a.rank() > 2 || b.rank() < 1 || b.rank() > 2) {
             throw new ShapeError("dot", "takes operands of rank 1 or 2, got " + a.type() + " and " + b.type()
                     + "; use dotGeneral for higher ranks");
@@ -332,6 +333,7 @@ public final class Ops {
 
     private static Tensor binary(BinaryOp.Kind kind, Tensor a, Tensor b) {
         String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+        requireOperands(name, a, b);
         if (a.dtype() != b.dtype()) {
             throw new ShapeError(name, "operands must have the same dtype, got " + a.type() + " and " + b.type()
                     + " (convert one with convert())");
@@ -359,6 +361,14 @@ public final class Ops {
             dims[i] = offset + i;
         }
         return broadcastInDim(x, shape, dims);
+    }
+
+    private static void requireOperands(String op, Tensor... operands) {
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i] == null) {
+                throw new IllegalArgumentException(op + ": operand " + i + " is null");
+            }
+        }
     }
 
     private static Tensor one(Op op, Tensor... inputs) {

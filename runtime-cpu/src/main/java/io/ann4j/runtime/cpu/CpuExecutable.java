@@ -25,6 +25,7 @@ import io.ann4j.compiler.ops.UnaryOp;
 import io.ann4j.compiler.spi.Executable;
 import io.ann4j.runtime.cpu.dense.DenseOps;
 import io.ann4j.runtime.cpu.dense.GatherRowsOp;
+import io.ann4j.runtime.cpu.dense.Rounding;
 import io.ann4j.runtime.cpu.dense.SortKeyValues;
 import io.ann4j.runtime.cpu.search.RegionPlan;
 import io.ann4j.runtime.cpu.search.TopKSearch;
@@ -70,7 +71,7 @@ final class CpuExecutable implements Executable {
                 throw new IllegalArgumentException("input " + i + " must be " + t + ", got "
                         + (in == null ? "null" : in.dataType() + java.util.Arrays.toString(in.shape())));
             }
-            env.put(params.get(i), in.dataType() == DenseOps.computeType(t.dtype()) ? in : in.castTo(DenseOps.computeType(t.dtype())));
+            env.put(params.get(i), t.dtype().isHalf() ? Rounding.halfToFloat(in) : in);
         }
         for (int s = 0; s < steps.size(); s++) {
             Node n = graph.nodes().get(s);
@@ -88,7 +89,11 @@ final class CpuExecutable implements Executable {
             INDArray a = env.get(r);
             var storage = DenseOps.storageType(r.type().dtype());
             // Results never alias the caller's inputs.
-            results.add(a.dataType() == storage ? (inputs.contains(a) ? a.dup('c') : a) : a.castTo(storage));
+            if (r.type().dtype().isHalf()) {
+                results.add(Rounding.floatToHalf(a, r.type().dtype()));
+            } else {
+                results.add(a.dataType() == storage ? (inputs.contains(a) ? a.dup('c') : a) : a.castTo(storage));
+            }
         }
         return results;
     }

@@ -162,7 +162,7 @@ public final class DenseOps {
         DataType compute = computeType(to);
         if (to.isHalf()) {
             // Round to the half type (nearest even), then hold the value in f32.
-            return Rounding.toHalf(x, to).castTo(compute);
+            return Rounding.halfToFloat(Rounding.floatToHalf(x, to));
         }
         return x.dataType() == compute ? x.dup('c') : x.castTo(compute);
     }

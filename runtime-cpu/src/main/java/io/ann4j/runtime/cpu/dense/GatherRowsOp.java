@@ -17,7 +17,7 @@ public final class GatherRowsOp {
         long rowSize = batch * n == 0 ? 0 : operand.length() / (batch * n);
         long perBatch = batch == 0 ? 0 : indices.length() / batch;
         INDArray src = operand.dup('c').reshape('c', batch, n, rowSize);
-        int[] idx = indices.dup('c').reshape('c', indices.length()).toIntVector();
+        int[] idx = indices.dup('c').reshape('c', new long[] {indices.length()}).toIntVector();
         INDArray out = Nd4j.create(operand.dataType(), new long[] {batch, perBatch, rowSize}, 'c');
         for (long b = 0; b < batch; b++) {
             for (long i = 0; i < perBatch; i++) {
