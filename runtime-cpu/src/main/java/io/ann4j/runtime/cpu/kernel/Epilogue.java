@@ -57,54 +57,37 @@ public sealed interface Epilogue {
 
     /** Evaluates in f32 arithmetic (the scalar twin of the generated code). */
     static float eval(Epilogue e, float s, int row, int col, SideInputs sides) {
-        return switch (e) {
-            case Score x -> s;
-            case ColumnVector c -> sides.columns()[c.slot()][col];
-            case RowVector r -> sides.rows()[r.slot()][row];
-            case Scalar k -> sides.scalars()[k.slot()];
-            case Unary u -> {
-                float v = eval(u.operand(), s, row, col, sides);
-                yield switch (u.kind()) {
-                    case NEG -> -v;
-                    case SQRT -> (float) Math.sqrt(v);
-                    case SQUARE -> v * v;
-                    case ABS -> Math.abs(v);
-                };
-            }
-            case Binary b -> {
-                float l = eval(b.left(), s, row, col, sides);
-                float r = eval(b.right(), s, row, col, sides);
-                yield switch (b.kind()) {
-                    case ADD -> l + r;
-                    case SUB -> l - r;
-                    case MUL -> l * r;
-                    case DIV -> l / r;
-                    case MAX -> Math.max(l, r);
-                    case MIN -> Math.min(l, r);
-                };
-            }
-        };
+        return (float) eval(e, s, row, col, sides, true);
     }
 
     /** Evaluates in f64 arithmetic (f64 regions). */
     static double evalDouble(Epilogue e, double s, int row, int col, SideInputs sides) {
-        return switch (e) {
+        return eval(e, s, row, col, sides, false);
+    }
+
+    /**
+     * One evaluator for both widths: in f32 mode every intermediate is rounded to float, which
+     * gives exactly float arithmetic (+, -, *, / and sqrt computed in double and rounded once are
+     * correctly rounded floats), so the scalar twin matches the SIMD kernels bit for bit.
+     */
+    private static double eval(Epilogue e, double s, int row, int col, SideInputs sides, boolean f32) {
+        double v = switch (e) {
             case Score x -> s;
-            case ColumnVector c -> sides.columnsF64()[c.slot()][col];
-            case RowVector r -> sides.rowsF64()[r.slot()][row];
-            case Scalar k -> sides.scalarsF64()[k.slot()];
+            case ColumnVector c -> f32 ? sides.columns()[c.slot()][col] : sides.columnsF64()[c.slot()][col];
+            case RowVector r -> f32 ? sides.rows()[r.slot()][row] : sides.rowsF64()[r.slot()][row];
+            case Scalar k -> f32 ? sides.scalars()[k.slot()] : sides.scalarsF64()[k.slot()];
             case Unary u -> {
-                double v = evalDouble(u.operand(), s, row, col, sides);
+                double x = eval(u.operand(), s, row, col, sides, f32);
                 yield switch (u.kind()) {
-                    case NEG -> -v;
-                    case SQRT -> Math.sqrt(v);
-                    case SQUARE -> v * v;
-                    case ABS -> Math.abs(v);
+                    case NEG -> -x;
+                    case SQRT -> Math.sqrt(x);
+                    case SQUARE -> x * x;
+                    case ABS -> Math.abs(x);
                 };
             }
             case Binary b -> {
-                double l = evalDouble(b.left(), s, row, col, sides);
-                double r = evalDouble(b.right(), s, row, col, sides);
+                double l = eval(b.left(), s, row, col, sides, f32);
+                double r = eval(b.right(), s, row, col, sides, f32);
                 yield switch (b.kind()) {
                     case ADD -> l + r;
                     case SUB -> l - r;
@@ -115,5 +98,6 @@ public sealed interface Epilogue {
                 };
             }
         };
+        return f32 ? (float) v : v;
     }
 }
