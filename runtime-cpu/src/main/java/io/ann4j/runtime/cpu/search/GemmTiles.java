@@ -27,6 +27,7 @@ public final class GemmTiles implements TileSource {
     private final int lda;
     private final int ldb;
     private final boolean f64;
+    private final int rowsHint;
 
     /**
      * @param lhs    dense {@code [M, D]} (transA false) or {@code [D, M]} (transA true)
@@ -38,6 +39,7 @@ public final class GemmTiles implements TileSource {
         this.transA = transA;
         this.transB = transB;
         this.depth = depth;
+        this.rowsHint = (int) (transA ? lhs.size(1) : lhs.size(0));
         this.lda = (int) lhs.size(1);
         this.ldb = (int) rhs.size(1);
         this.f64 = lhs.dataType() == DataType.DOUBLE;
@@ -72,6 +74,19 @@ public final class GemmTiles implements TileSource {
             DoublePointer b = new DoublePointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
             openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, rows, cols,
                     depth, 1.0, a, lda, b, ldb, 0.0, (DoublePointer) nb.pointer(), cols);
+        } else if (rows == 1) {
+            // One query: a matrix-vector product streams the database at memory bandwidth, where
+            // gemm with M = 1 would pack it first.
+            FloatPointer x = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
+            FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
+            int incx = transA ? lda : 1;
+            if (transB) {
+                openblas_nolapack.cblas_sgemv(ROW_MAJOR, NO_TRANS, cols, depth, 1.0f, b, ldb, x, incx, 0.0f,
+                        (FloatPointer) nb.pointer(), 1);
+            } else {
+                openblas_nolapack.cblas_sgemv(ROW_MAJOR, TRANS, depth, cols, 1.0f, b, ldb, x, incx, 0.0f,
+                        (FloatPointer) nb.pointer(), 1);
+            }
         } else {
             FloatPointer a = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
             FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
@@ -91,8 +106,12 @@ public final class GemmTiles implements TileSource {
         return 512;
     }
 
+    /**
+     * 1024 columns keep a 512-row tile in L2; with few queries a tile is small anyway, and wider
+     * tiles cut the per-call overhead that dominates a gemm with a tiny M.
+     */
     @Override
     public int tileCols() {
-        return 1024;
+        return rowsHint <= 64 ? 8192 : 1024;
     }
 }
