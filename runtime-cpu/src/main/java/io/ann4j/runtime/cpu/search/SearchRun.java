@@ -42,7 +42,10 @@ public final class SearchRun {
 
     public static Result run(int rows, int cols, TileSource source, TileScanner scanner, SideInputs sides,
                              SelectionPlan plan) {
-        int blockRows = Math.max(1, Math.min(source.blockRows(), ceilDiv(rows, THREADS)));
+        // A batch that fits one block is not split by rows: its tasks take database slices, so
+        // that the database is read once per block, not once per thread.
+        int blockRows = rows <= source.blockRows() ? Math.max(1, rows)
+                : Math.max(1, Math.min(source.blockRows(), ceilDiv(rows, THREADS)));
         int blocks = Math.max(1, ceilDiv(rows, blockRows));
         int slices = blocks >= THREADS ? 1 : Math.max(1, Math.min(ceilDiv(THREADS, blocks), ceilDiv(cols, ALIGN)));
         int sliceCols = ceilDiv(ceilDiv(cols, slices), ALIGN) * ALIGN;

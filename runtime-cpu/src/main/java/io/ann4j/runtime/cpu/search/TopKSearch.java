@@ -33,7 +33,9 @@ public final class TopKSearch {
         SelectionPlan selection = SelectionPlan.of(plan.reduction(), scoreType, mode, !f64);
         SideInputs sides = sides(plan, inputs, f64);
         TileScanner scanner = scanner(plan.epilogue(), selection.isMax(), f64);
-        GemmTiles tiles = new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
+        TileSource tiles = useSmallBatchKernel(plan, m, f64)
+                ? new SmallBatchTiles(lhs, rhs, plan.depth())
+                : new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
         SearchRun.Result r = BlasThreads.singleThreaded(() -> SearchRun.run(m, n, tiles, scanner, sides, selection));
         Reference.reachabilityFence(lhs);
         Reference.reachabilityFence(rhs);
@@ -54,6 +56,16 @@ public final class TopKSearch {
         SearchRun.Result r = SearchRun.run(rows, n, new OperandTiles(dense, n), scanner, SideInputs.NONE, selection);
         Reference.reachabilityFence(dense);
         return arrays(r, f64);
+    }
+
+    /**
+     * The micro-kernel serves 2..8 f32 queries against a row-major database (one query is a
+     * gemv, which OpenBLAS streams at bandwidth); the system property
+     * {@code ann4j.cpu.smallBatch=false} turns it off (for comparisons).
+     */
+    static boolean useSmallBatchKernel(RegionPlan plan, int queries, boolean f64) {
+        return !f64 && queries >= 2 && queries <= SmallBatchTiles.MAX_QUERIES && !plan.transA() && plan.transB()
+                && !"false".equals(System.getProperty("ann4j.cpu.smallBatch"));
     }
 
     private static TileScanner scanner(Epilogue e, boolean isMax, boolean f64) {
