@@ -1,34 +1,31 @@
 package io.ann4j.runtime.cpu.kernel;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
- * The kernel cache: one compiled {@link TileScanner} per (epilogue, direction), shared by every
- * executable of the process. Keyed on the kernel's signature, never on a class loader.
+ * The process's kernel cache: one compiled {@link TileScanner} per (epilogue, direction),
+ * persisted in the directory named by {@code ann4j.cache.dir} / {@code ANN4J_CACHE_DIR} when one
+ * is set (see {@link KernelCache}).
  */
 public final class Kernels {
-    private static final Map<String, TileScanner> CACHE = new ConcurrentHashMap<>();
+    private static volatile KernelCache cache = new KernelCache(KernelCache.configuredDirectory());
 
     private Kernels() {}
 
     /** The vectorised scanner for an f32 epilogue, generated and compiled on first use. */
     public static TileScanner scanner(Epilogue epilogue, boolean isMax) {
-        String signature = epilogue + (isMax ? "|max" : "|min");
-        return CACHE.computeIfAbsent(signature, s -> compile(epilogue, isMax, s));
+        return cache.scanner(epilogue, isMax);
     }
 
-    private static TileScanner compile(Epilogue epilogue, boolean isMax, String signature) {
-        String simple = "Scan_" + Integer.toHexString(signature.hashCode()) + "_" + signature.length();
-        String binary = KernelGenerator.PACKAGE + "." + simple;
-        String source = KernelGenerator.generate(simple, epilogue, isMax).toString();
-        Map<String, byte[]> classes = KernelCompiler.compile(binary, source);
-        try {
-            Class<?> cls = new KernelCompiler.Loader(classes).loadClass(binary);
-            return (TileScanner) cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot load generated kernel " + binary, e);
-        }
+    /** The cache in use (its counters say how many kernels were compiled or read from disk). */
+    public static KernelCache cache() {
+        return cache;
+    }
+
+    /**
+     * Sets the directory of the persistent cache (null: memory only). Kernels compiled so far are
+     * forgotten, so that the next call reads or fills the new directory.
+     */
+    public static void setCacheDirectory(java.nio.file.Path directory) {
+        cache = new KernelCache(directory);
     }
 
     /** The generated source for an epilogue (for inspection and tests). */
