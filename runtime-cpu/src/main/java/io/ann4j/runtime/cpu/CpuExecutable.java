@@ -27,6 +27,7 @@ import io.ann4j.runtime.cpu.dense.DenseOps;
 import io.ann4j.runtime.cpu.dense.GatherRowsOp;
 import io.ann4j.runtime.cpu.dense.Rounding;
 import io.ann4j.runtime.cpu.dense.SortKeyValues;
+import io.ann4j.runtime.cpu.kernel.Epilogue;
 import io.ann4j.runtime.cpu.search.RegionPlan;
 import io.ann4j.runtime.cpu.search.TopKSearch;
 import java.util.ArrayList;
@@ -116,11 +117,18 @@ final class CpuExecutable implements Executable {
             case Convert c -> in -> List.of(DenseOps.convert(in.get(0), c.to()));
             case SortKeyVal s -> in -> SortKeyValues.sort(in.get(0), in.get(1), s.dimension());
             case GatherRows g -> in -> List.of(GatherRowsOp.gather(in.get(0), in.get(1), g.batchDims(), out));
-            case ApproxTopK a -> topK(op, n.inputs().get(0).type(), a.params().axis(n.inputs().get(0).type().rank()), selection);
-            case TopK t -> topK(op, n.inputs().get(0).type(), n.inputs().get(0).type().rank() - 1, selection);
+            case ApproxTopK a -> {
+                TopKSearch.prepareKernel(new Epilogue.Score(), op, n.inputs().get(0).type());
+                yield topK(op, n.inputs().get(0).type(), a.params().axis(n.inputs().get(0).type().rank()), selection);
+            }
+            case TopK t -> {
+                TopKSearch.prepareKernel(new Epilogue.Score(), op, n.inputs().get(0).type());
+                yield topK(op, n.inputs().get(0).type(), n.inputs().get(0).type().rank() - 1, selection);
+            }
             case FusedRegion f -> {
                 RegionPlan plan = RegionPlan.of(f.body());
                 TensorType scores = f.body().nodes().get(f.body().nodes().size() - 1).inputs().get(0).type();
+                TopKSearch.prepareKernel(plan.epilogue(), plan.reduction(), scores);
                 yield in -> TopKSearch.fused(plan, in, scores, selection);
             }
         };

@@ -21,14 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Compiled kernels by signature: in memory for the process, and optionally in a directory that
  * outlives it (like JAX's persistent compilation cache), so that a second process skips javac.
  *
- * <p>An entry's file name is the SHA-256 of the kernel's source, the JDK version and the entry
- * format. The file repeats those, the class bytes and their SHA-256; anything that does not
+ * <p>An entry's file name is the SHA-256 of the kernel's signature, the JDK version, the entry
+ * format and a fingerprint of the generator. The file repeats the JDK and key, then the class
+ * bytes and their SHA-256; anything that does not
  * match (a corrupt or truncated file, an entry written by another JDK) is ignored, recompiled
  * and rewritten, never loaded. Writes go to a temporary file first and are moved into place.
+ * The build bundles the entries of the common searches in the jar ({@code
+ * META-INF/ann4j/kernels}), read before the directory.
  */
 public final class KernelCache {
     private static final String MAGIC = "ann4j-kernel";
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    private static final String BUNDLED = "/META-INF/ann4j/kernels/";
     private static final System.Logger LOG = System.getLogger(KernelCache.class.getName());
 
     private final Path directory;
@@ -79,48 +83,134 @@ public final class KernelCache {
     }
 
     private TileScanner load(Epilogue epilogue, boolean isMax, String signature) {
-        String simple = simpleName(signature);
-        String binary = KernelGenerator.PACKAGE + "." + simple;
-        String source = KernelGenerator.generate(simple, epilogue, isMax).toString();
-        String key = key(source);
-        Map<String, byte[]> classes = directory == null ? null : readEntry(key, binary);
-        if (classes != null) {
-            diskHits.incrementAndGet();
-        } else {
-            compiles.incrementAndGet();
-            classes = KernelCompiler.compile(binary, source);
-            if (directory != null) {
-                writeEntry(key, binary, classes.get(binary));
+        String binary = KernelGenerator.PACKAGE + "." + simpleName(signature);
+        String key = key(signature);
+        byte[] bytes = readBundled(key, binary);
+        if (bytes == null && directory != null) {
+            bytes = readFile(directory.resolve(key + ".kernel"), key, binary);
+        }
+        if (bytes != null) {
+            TileScanner s = instantiate(binary, bytes);
+            if (s != null) {
+                diskHits.incrementAndGet();
+                return s;
             }
         }
+        byte[] compiled = compile(epilogue, isMax, signature);
+        if (directory != null) {
+            writeEntry(directory, key, binary, compiled);
+        }
+        TileScanner s = instantiate(binary, compiled);
+        if (s == null) {
+            throw new IllegalStateException("cannot load the kernel just compiled: " + binary);
+        }
+        return s;
+    }
+
+    private byte[] compile(Epilogue epilogue, boolean isMax, String signature) {
+        compiles.incrementAndGet();
+        String simple = simpleName(signature);
+        String binary = KernelGenerator.PACKAGE + "." + simple;
+        return KernelCompiler.compile(binary, KernelGenerator.generate(simple, epilogue, isMax).toString()).get(binary);
+    }
+
+    /** The kernel's class, or null (and the entry counts as rejected) if it does not load. */
+    private TileScanner instantiate(String binary, byte[] bytes) {
         try {
-            Class<?> cls = new KernelCompiler.Loader(classes).loadClass(binary);
+            Class<?> cls = new KernelCompiler.Loader(Map.of(binary, bytes)).loadClass(binary);
             return (TileScanner) cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalStateException("cannot load generated kernel " + binary, e);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            rejected.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "kernel {0} does not load ({1}); recompiling", binary, e);
+            return null;
         }
     }
+
+    /** Entries built with ann4j itself (META-INF/ann4j/kernels), valid only for the same JDK. */
+    private byte[] readBundled(String key, String binary) {
+        if ("false".equals(System.getProperty("ann4j.cache.bundled"))) {
+            return null; // the bench turns them off to measure javac and the directory alone
+        }
+        try (var in = KernelCache.class.getResourceAsStream(BUNDLED + key + ".kernel")) {
+            return in == null ? null : parse(in.readAllBytes(), key, binary, "bundled " + key);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Compiles the kernels of the common searches into {@code directory}: the build calls it so
+     * that the jar carries them (see the runtime-cpu POM) and a fresh process skips javac.
+     */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        KernelCache seed = new KernelCache(dir);
+        for (Epilogue e : SEEDED) {
+            seed.scanner(e, true);
+            seed.scanner(e, false);
+        }
+        System.out.println("ann4j: " + seed.compiles() + " kernels compiled into " + dir);
+    }
+
+    /** The epilogues of MIPS and cosine (the score itself), L2 and exact L2 (its negation). */
+    static final java.util.List<Epilogue> SEEDED = java.util.List.of(
+            new Epilogue.Score(),
+            new Epilogue.Binary(io.ann4j.compiler.ops.BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score()),
+            new Epilogue.Unary(io.ann4j.compiler.ops.UnaryOp.Kind.NEG,
+                    new Epilogue.Binary(io.ann4j.compiler.ops.BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score())));
 
     static String jdkVersion() {
         return Runtime.version().toString();
     }
 
-    private static String key(String source) {
-        return HexFormat.of().formatHex(sha256((source + "\n" + jdkVersion() + "\n" + FORMAT).getBytes(StandardCharsets.UTF_8)));
+    /**
+     * The entry's key: the kernel's signature, the JDK, the entry format and a fingerprint of the
+     * generator and of the classes kernels link against, so that a changed generator never
+     * reuses an old entry (and a hit needs no source generation).
+     */
+    private static String key(String signature) {
+        return HexFormat.of().formatHex(sha256((signature + "\n" + jdkVersion() + "\n" + FORMAT + "\n" + FINGERPRINT)
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final String FINGERPRINT = fingerprint();
+
+    private static String fingerprint() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Class<?> c : new Class<?>[] {KernelGenerator.class, TileScanner.class, SideInputs.class,
+                    io.ann4j.runtime.cpu.select.RowTopK.class, io.ann4j.runtime.cpu.select.RowBins.class,
+                    io.ann4j.runtime.cpu.select.TotalOrder.class}) {
+                try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                    md.update(in == null ? new byte[0] : in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The file an entry lives in (tests corrupt it on purpose). */
     public Path entryPath(Epilogue epilogue, boolean isMax) {
-        String simple = simpleName(epilogue + (isMax ? "|max" : "|min"));
-        return directory.resolve(key(KernelGenerator.generate(simple, epilogue, isMax).toString()) + ".kernel");
+        return directory.resolve(key(epilogue + (isMax ? "|max" : "|min")) + ".kernel");
     }
 
-    private Map<String, byte[]> readEntry(String key, String binary) {
-        Path file = directory.resolve(key + ".kernel");
+    private byte[] readFile(Path file, String key, String binary) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+        try {
+            return parse(Files.readAllBytes(file), key, binary, file.toString());
+        } catch (IOException e) {
+            reject(file.toString(), "unreadable (" + e + ")");
+            return null;
+        }
+    }
+
+    /** The class bytes of a valid entry, or null (logged and counted) for anything else. */
+    private byte[] parse(byte[] entry, String key, String binary, String where) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
             String why = null;
             if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT) {
                 why = "not an ann4j kernel entry of format " + FORMAT;
@@ -139,22 +229,22 @@ public final class KernelCache {
                 } else if (!Arrays.equals(digest, sha256(bytes))) {
                     why = "checksum mismatch";
                 } else {
-                    return Map.of(binary, bytes);
+                    return bytes;
                 }
             }
-            reject(file, why);
+            reject(where, why);
         } catch (IOException | RuntimeException e) {
-            reject(file, "unreadable (" + e + ")");
+            reject(where, "unreadable (" + e + ")");
         }
         return null;
     }
 
-    private void reject(Path file, String why) {
+    private void reject(String file, String why) {
         rejected.incrementAndGet();
         LOG.log(System.Logger.Level.WARNING, "ignoring kernel cache entry {0}: {1}; recompiling", file, why);
     }
 
-    private void writeEntry(String key, String binary, byte[] bytes) {
+    private static void writeEntry(Path directory, String key, String binary, byte[] bytes) {
         try {
             Files.createDirectories(directory);
             ByteArrayOutputStream buf = new ByteArrayOutputStream();

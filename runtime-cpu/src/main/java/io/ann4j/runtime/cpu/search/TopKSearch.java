@@ -68,6 +68,17 @@ public final class TopKSearch {
                 && !"false".equals(System.getProperty("ann4j.cpu.smallBatch"));
     }
 
+    /**
+     * Makes the kernel of a top-k ready at compile time (generated and compiled, or loaded from
+     * the kernel cache), so that compiling a graph pays for it, not its first run.
+     */
+    public static void prepareKernel(Epilogue epilogue, Op reduction, TensorType scores) {
+        if (scores.dtype() != io.ann4j.compiler.ir.DType.F64) {
+            boolean isMax = !(reduction instanceof io.ann4j.compiler.ops.ApproxTopK a) || a.params().isMaxK();
+            Kernels.scanner(epilogue, isMax);
+        }
+    }
+
     private static TileScanner scanner(Epilogue e, boolean isMax, boolean f64) {
         return f64 ? new ScalarScanner(e, isMax, true) : Kernels.scanner(e, isMax);
     }

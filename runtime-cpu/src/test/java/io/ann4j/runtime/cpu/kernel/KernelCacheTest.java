@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KernelCacheTest {
-    static final Epilogue L2 = new Epilogue.Binary(BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score());
+    /** Not among the kernels the build bundles, so these tests see the directory at work. */
+    static final Epilogue L2 = new Epilogue.Binary(BinaryOp.Kind.MUL, new Epilogue.RowVector(0),
+            new Epilogue.Binary(BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score()));
 
     @Test
     void aSecondCacheOnTheSameDirectoryLoadsInsteadOfCompiling(@TempDir Path dir) {
@@ -73,7 +75,18 @@ class KernelCacheTest {
         Path file = dir.resolve("not-a-directory");
         Files.writeString(file, "x");
         KernelCache cache = new KernelCache(file);
-        cache.scanner(new Epilogue.Score(), true);
+        cache.scanner(L2, true);
         assertEquals(1, cache.compiles());
+    }
+
+    @Test
+    void theCommonKernelsComeWithTheBuild() {
+        KernelCache none = new KernelCache(null);
+        for (Epilogue e : KernelCache.SEEDED) {
+            none.scanner(e, true);
+            none.scanner(e, false);
+        }
+        assertEquals(0, none.compiles(), "the build should bundle the MIPS, cosine and L2 kernels");
+        assertEquals(2 * KernelCache.SEEDED.size(), none.diskHits());
     }
 }

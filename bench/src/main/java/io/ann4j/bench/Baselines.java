@@ -1,0 +1,62 @@
+package io.ann4j.bench;
+
+import org.bytedeco.javacpp.FloatPointer;
+import io.ann4j.runtime.cpu.search.NativeArrays;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.TopK;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The yardsticks ann4j is measured against, at the same shape: OpenBLAS sgemm alone (the
+ * roofline for large batches), one gemv (reading the database once: the floor for small ones),
+ * and ND4J's mmul + top_k (what a Java user would write today).
+ */
+final class Baselines {
+    private static final int ROW_MAJOR = 101;
+    private static final int NO_TRANS = 111;
+    private static final int TRANS = 112;
+
+    private Baselines() {}
+
+    /**
+     * {@code cblas_sgemm} of {@code qy [Q, D]} with the database {@code [N, D]} (gemm's
+     * transpose flag, nothing copied) into a preallocated {@code [Q, N]} output, with OpenBLAS on
+     * every core: the product alone, as fast as this machine's BLAS does it.
+     */
+    static double sgemmMs(INDArray qy, INDArray db, int runs) {
+        int q = (int) qy.size(0);
+        int n = (int) db.size(0);
+        int d = (int) db.size(1);
+        try (FloatPointer out = new FloatPointer((long) q * n)) {
+            FloatPointer a = floats(qy);
+            FloatPointer b = floats(db);
+            return Stats.medianMs(runs, () -> openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, q, n, d, 1f,
+                    a, d, b, d, 0f, out, n));
+        }
+    }
+
+    /** {@code cblas_sgemv} of the database with one query: the time to read the database once. */
+    static double gemvMs(INDArray qy, INDArray db, int runs) {
+        int n = (int) db.size(0);
+        int d = (int) db.size(1);
+        try (FloatPointer out = new FloatPointer(n)) {
+            FloatPointer x = floats(qy);
+            FloatPointer a = floats(db);
+            return Stats.medianMs(runs, () -> openblas_nolapack.cblas_sgemv(ROW_MAJOR, NO_TRANS, n, d, 1f, a, d, x, 1,
+                    0f, out, 1));
+        }
+    }
+
+    /** ND4J's {@code mmul} of the query matrix with the transposed database, then its top_k op. */
+    static double nd4jMs(INDArray qy, INDArray db, int k, int runs) {
+        return Stats.medianMs(runs, () -> {
+            INDArray scores = qy.mmul(db.transpose());
+            Nd4j.exec(new TopK(scores, k, true));
+        });
+    }
+
+    private static FloatPointer floats(INDArray dense) {
+        return new FloatPointer(NativeArrays.pointer(NativeArrays.address(NativeArrays.dense(dense))));
+    }
+}

@@ -1,0 +1,306 @@
+package io.ann4j.bench;
+
+import io.ann4j.dsl.Ann;
+import io.ann4j.dsl.Jitted;
+import io.ann4j.dsl.TopK;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The side-by-side bench behind {@code bench/run}: for each shape, ann4j's fused search next to
+ * OpenBLAS sgemm alone, the gemv floor (small batches), ND4J mmul + top_k and, where installed,
+ * FAISS; the ratios; recall against exact search; the targets of issue 3. Figures are medians of
+ * several runs in this one process. Options:
+ *
+ * <pre>
+ *   --quick              Q=1024 N=100,000 and Q=1 N=1,000,000 only
+ *   --json FILE          also write one JSON object per case (../shared/bench-json.md)
+ *   --runs N             timed runs per figure (default 5)
+ *   --db F.npy --queries F.npy [--k K] [--recall R] [--metric ip|l2|cosine] [--out I.npy]
+ *                        the same measurement on your own float32 files
+ * </pre>
+ */
+public final class BenchMain {
+    static final int D = 128;
+    static final int K = 10;
+    static final double RECALL = 0.95;
+
+    private final Options o;
+    private final PrintStream out = System.out;
+    private final List<Row> rows = new ArrayList<>();
+    private final boolean faiss;
+
+    private BenchMain(Options o) {
+        this.o = o;
+        this.faiss = !o.db.isEmpty() ? false : Faiss.available();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        new BenchMain(o).run();
+    }
+
+    private void run() throws IOException {
+        out.printf(Locale.ROOT, "ann4j bench: %d cores, JDK %s, vector species %s, runs %d%s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, o.runs, faiss ? ", FAISS found" : ", FAISS not installed");
+        if (!o.db.isEmpty()) {
+            userFiles();
+        } else {
+            int[][] shapes = o.quick ? new int[][] {{1024, 100_000}, {1, 1_000_000}}
+                    : new int[][] {{1024, 100_000}, {1024, 1_000_000}, {1, 1_000_000}, {16, 1_000_000}};
+            header();
+            for (int[] s : shapes) {
+                Row r = measure(s[0], s[1], "ip", random(s[1], D, 1), random(s[0], D, 2), K, RECALL, true);
+                line(r);
+            }
+            if (!o.quick) {
+                scaling();
+                memory();
+            }
+            compileCost();
+            targets();
+        }
+        if (o.json != null) {
+            Files.write(o.json, rows.stream().map(Row::json).toList());
+            out.println("wrote " + rows.size() + " JSON lines to " + o.json);
+        }
+    }
+
+    static INDArray random(int rows, int cols, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.FLOAT, rows, cols);
+    }
+
+    /** One case, every figure of it. */
+    private Row measure(int q, int n, String metric, INDArray db, INDArray qy, int k, double recall, boolean baselines) {
+        System.err.printf(Locale.ROOT, "measuring Q=%d N=%d ...%n", q, n);
+        int runs = (long) q * n >= 500_000_000L ? Math.max(3, o.runs / 2) : o.runs;
+        Jitted<TopK> approx = Programs.approx(metric, k, recall, "threshold");
+        Jitted<TopK> bins = Programs.approx(metric, k, recall, "bins");
+        Jitted<TopK> exact = Programs.exact(metric, k);
+        TopK truth = exact.call(qy, db);
+        Object[] got = new Object[1];
+        double ann4j = Stats.medianMs(runs, () -> got[0] = approx.call(qy, db));
+        double binsMs = Stats.medianMs(runs, () -> bins.call(qy, db));
+        double rec = Ann.recall(((TopK) got[0]).indicesArray(), truth.indicesArray());
+        double recBins = Ann.recall(bins.call(qy, db).indicesArray(), truth.indicesArray());
+        Row r = new Row().put("op", "search").put("dtype", "f32").put("metric", metric).put("q", q).put("n", n)
+                .put("d", (int) db.size(1)).put("k", k).put("recall_target", recall).put("recall", rec)
+                .put("ann4j_ms", ann4j).put("path", "threshold").put("ann4j_bins_ms", binsMs).put("recall_bins", recBins);
+        if (MemoryProbe.available()) {
+            double before = MemoryProbe.residentMb();
+            MemoryProbe.reset();
+            approx.call(qy, db);
+            r.put("extra_mb", Math.max(0, MemoryProbe.peakMb() - before));
+        }
+        if (baselines) {
+            double sgemm = Baselines.sgemmMs(qy, db, runs);
+            r.put("sgemm_ms", sgemm).put("sgemm_lib", "openblas");
+            if (q <= 64) {
+                r.put("gemv_ms", Baselines.gemvMs(qy.getRow(0).reshape(1, db.size(1)).dup(), db, runs));
+                r.put("floor_ms", Math.max(r.num("gemv_ms"), sgemm));
+            }
+            if ((long) q * n <= 200_000_000L) {
+                r.put("nd4j_ms", Baselines.nd4jMs(qy, db, k, Math.min(runs, 3)));
+            }
+            if (faiss) {
+                OptionalDouble f = Faiss.medianMs(q, n, (int) db.size(1), k, Math.min(runs, 5));
+                if (f.isPresent()) {
+                    r.put("faiss_ms", f.getAsDouble());
+                }
+            }
+        }
+        rows.add(r);
+        return r;
+    }
+
+    private void header() {
+        out.println();
+        out.printf(Locale.ROOT, "%-6s %-9s %9s %9s %9s %9s %9s %9s %8s %8s %8s  %s%n", "Q", "N", "ann4j ms", "bins ms",
+                "sgemm ms", "floor ms", "nd4j ms", "faiss ms", "/sgemm", "/floor", "recall", "nd4j/ann4j faiss/ann4j");
+    }
+
+    private void line(Row r) {
+        Double a = r.num("ann4j_ms");
+        out.printf(Locale.ROOT, "%-6d %-9d %9s %9s %9s %9s %9s %9s %8s %8s %8.4f  %s %s%n",
+                ((Number) r.get("q")).intValue(), ((Number) r.get("n")).intValue(), f(a), f(r.num("ann4j_bins_ms")),
+                f(r.num("sgemm_ms")), f(r.num("floor_ms")), f(r.num("nd4j_ms")), f(r.num("faiss_ms")),
+                ratio(a, r.num("sgemm_ms")), ratio(a, r.num("floor_ms")), r.num("recall"),
+                ratio(r.num("nd4j_ms"), a), ratio(r.num("faiss_ms"), a));
+    }
+
+    /** Time against N (Q fixed) and against Q (N fixed): four points each. */
+    private void scaling() {
+        out.println();
+        out.println("scaling (ann4j ms; ns per query x row should stay flat if time is linear):");
+        INDArray db = random(1_000_000, D, 3);
+        INDArray qy = random(1024, D, 4);
+        for (int n : new int[] {125_000, 250_000, 500_000, 1_000_000}) {
+            INDArray part = db.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+            scalingPoint(256, n, qy.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 256),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'), part, "n");
+        }
+        INDArray part = db.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 250_000),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+        for (int q : new int[] {128, 256, 512, 1024}) {
+            scalingPoint(q, 250_000, qy.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, q),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'), part, "q");
+        }
+    }
+
+    private void scalingPoint(int q, int n, INDArray qy, INDArray db, String series) {
+        Jitted<TopK> approx = Programs.approx("ip", K, RECALL, "threshold");
+        double ms = Stats.medianMs(3, () -> approx.call(qy, db));
+        double perPair = ms * 1e6 / ((double) q * n);
+        out.printf(Locale.ROOT, "  vary %s: Q=%-5d N=%-8d %8.1f ms  %.3f ns per query x row%n", series, q, n, ms, perPair);
+        rows.add(new Row().put("op", "scaling").put("series", series).put("q", q).put("n", n).put("d", D).put("k", K)
+                .put("recall_target", RECALL).put("ann4j_ms", ms));
+    }
+
+    /** Extra resident memory of one search at Q=4096, N=1,000,000 (the scores would be 16 GB). */
+    private void memory() {
+        if (!MemoryProbe.available()) {
+            return;
+        }
+        INDArray db = random(1_000_000, D, 5);
+        INDArray qy = random(4096, D, 6);
+        Jitted<TopK> approx = Programs.approx("ip", K, RECALL, "threshold");
+        approx.call(qy.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 64),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'), db); // compile outside the probe
+        System.gc();
+        double before = MemoryProbe.residentMb();
+        MemoryProbe.reset();
+        long t0 = System.nanoTime();
+        TopK r = approx.call(qy, db);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        double extra = Math.max(0, MemoryProbe.peakMb() - before);
+        out.println();
+        out.printf(Locale.ROOT, "memory: Q=4096 N=1000000 D=128: %.1f MB above the inputs at peak (outputs %d KB), one search %.0f ms%n",
+                extra, r.indicesArray().length() * 8 / 1024, ms);
+        rows.add(new Row().put("op", "memory").put("q", 4096).put("n", 1_000_000).put("d", D).put("k", K)
+                .put("recall_target", RECALL).put("extra_mb", extra).put("ann4j_ms", ms));
+    }
+
+    /**
+     * First calls in fresh JVMs: with the kernels the build bundles; without them and an empty
+     * persistent cache (javac runs); without them again on the cache the previous JVM filled.
+     */
+    private void compileCost() throws IOException {
+        Path dir = Files.createTempDirectory("ann4j-kernel-cache");
+        String[] bundled = child(dir, true);
+        String[] cold = child(dir, false);
+        String[] warm = child(dir, false);
+        out.println();
+        if (bundled == null || cold == null || warm == null) {
+            out.println("compile cost: a child JVM failed");
+            return;
+        }
+        out.println("compile cost, fresh JVMs, Q=16 N=10000 (compile = trace + passes + kernel; first call adds a run on a cold JVM):");
+        out.printf(Locale.ROOT, "  kernels bundled with the build:    compile %7s ms, first call %7s ms (%s compiled, %s loaded)%n",
+                bundled[0], bundled[1], bundled[2], bundled[3]);
+        out.printf(Locale.ROOT, "  empty persistent cache (javac):    compile %7s ms, first call %7s ms (%s compiled, %s loaded)%n",
+                cold[0], cold[1], cold[2], cold[3]);
+        out.printf(Locale.ROOT, "  second JVM, same persistent cache: compile %7s ms, first call %7s ms (%s compiled, %s loaded)%n",
+                warm[0], warm[1], warm[2], warm[3]);
+        rows.add(new Row().put("op", "compile").put("compile_ms", Double.parseDouble(bundled[0]))
+                .put("first_call_ms", Double.parseDouble(bundled[1]))
+                .put("javac_compile_ms", Double.parseDouble(cold[0])).put("javac_first_call_ms", Double.parseDouble(cold[1]))
+                .put("cached_compile_ms", Double.parseDouble(warm[0])).put("cached_first_call_ms", Double.parseDouble(warm[1])));
+    }
+
+    private static String[] child(Path cacheDir, boolean bundled) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dann4j.cache.dir=" + cacheDir,
+                "-Dann4j.cache.bundled=" + bundled, "-cp", System.getProperty("java.class.path"), CompileCost.class.getName());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String last = null;
+            for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
+                if (line.matches("[0-9.]+ [0-9.]+ [0-9]+ [0-9]+")) {
+                    last = line;
+                }
+            }
+            return p.waitFor() == 0 && last != null ? last.split(" ") : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Issue 3's targets, as ratios of this run's figures. */
+    private void targets() {
+        out.println();
+        out.println("targets:");
+        for (Row r : rows) {
+            if (!"search".equals(r.get("op"))) {
+                continue;
+            }
+            int q = ((Number) r.get("q")).intValue();
+            String shape = "Q=" + q + " N=" + r.get("n");
+            Double a = r.num("ann4j_ms");
+            if (q >= 1024) {
+                check(shape + ": ann4j <= 1.10 x sgemm", r.num("sgemm_ms") == null ? null : a / r.num("sgemm_ms"), 1.10, true);
+                check(shape + ": nd4j mmul+top_k >= 20 x ann4j", r.num("nd4j_ms") == null ? null : r.num("nd4j_ms") / a, 20, false);
+                check(shape + ": FAISS >= 3 x ann4j", r.num("faiss_ms") == null ? null : r.num("faiss_ms") / a, 3, false);
+            } else {
+                check(shape + ": ann4j <= 1.30 x floor", r.num("floor_ms") == null ? null : a / r.num("floor_ms"), 1.30, true);
+            }
+            check(shape + ": recall >= " + r.get("recall_target"), r.num("recall"), (Double) r.get("recall_target"), false);
+        }
+    }
+
+    private void check(String what, Double value, double bound, boolean atMost) {
+        if (value == null) {
+            out.printf(Locale.ROOT, "  %-48s not measured%n", what);
+            return;
+        }
+        boolean ok = atMost ? value <= bound : value >= bound;
+        out.printf(Locale.ROOT, "  %-48s %7.3f  %s%n", what, value, ok ? "met" : "MISSED");
+    }
+
+    /** {@code --db/--queries}: the side-by-side measurement on the user's float32 .npy files. */
+    private void userFiles() throws IOException {
+        INDArray db = Npy.readFloatMatrix(Path.of(o.db));
+        INDArray qy = Npy.readFloatMatrix(Path.of(o.queries));
+        if (db.size(1) != qy.size(1)) {
+            throw new IllegalArgumentException("--db has dimension " + db.size(1) + " but --queries has " + qy.size(1));
+        }
+        header();
+        Row r = measure((int) qy.size(0), (int) db.size(0), o.metric, db, qy, o.k, o.recall, o.metric.equals("ip"));
+        line(r);
+        if (o.out != null) {
+            Npy.writeIntMatrix(Path.of(o.out), Programs.approx(o.metric, o.k, o.recall, "threshold").call(qy, db).indicesArray());
+            out.println("wrote ann4j's indices, int32 [" + qy.size(0) + ", " + o.k + "], to " + o.out);
+        }
+    }
+
+    private static String f(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String ratio(Double a, Double b) {
+        return a == null || b == null ? "-" : String.format(Locale.ROOT, "%.2fx", a / b);
+    }
+}

@@ -1,0 +1,55 @@
+package io.ann4j.bench;
+
+import static io.ann4j.dsl.Ops.approxMaxK;
+import static io.ann4j.dsl.Ops.approxMinK;
+import static io.ann4j.dsl.Ops.broadcastInDim;
+import static io.ann4j.dsl.Ops.div;
+import static io.ann4j.dsl.Ops.dot;
+import static io.ann4j.dsl.Ops.neg;
+import static io.ann4j.dsl.Ops.normalizeRows;
+import static io.ann4j.dsl.Ops.squaredNorms;
+import static io.ann4j.dsl.Ops.sub;
+import static io.ann4j.dsl.Ops.topK;
+import static io.ann4j.dsl.Ops.transpose;
+
+import io.ann4j.dsl.Jit;
+import io.ann4j.dsl.JitConfig;
+import io.ann4j.dsl.Jitted;
+import io.ann4j.dsl.Tensor;
+import io.ann4j.dsl.TopK;
+import java.util.function.BiFunction;
+
+/** The searches the bench runs, per metric, written as a user would write them. */
+final class Programs {
+    private Programs() {}
+
+    /** The score whose largest (ip, cosine) or smallest (l2) values are the neighbours. */
+    static Tensor scores(String metric, Tensor qy, Tensor db) {
+        return switch (metric) {
+            case "ip" -> dot(qy, transpose(db));
+            // |db|^2 / 2 - qy.db orders neighbours as the L2 distance does, with less arithmetic.
+            case "l2" -> sub(broadcastInDim(div(squaredNorms(db), 2.0), new int[] {qy.dim(0), db.dim(0)}, new int[] {1}),
+                    dot(qy, transpose(db)));
+            case "cosine" -> dot(normalizeRows(qy), transpose(normalizeRows(db)));
+            default -> throw new IllegalArgumentException("--metric must be ip, l2 or cosine, got '" + metric + "'");
+        };
+    }
+
+    static boolean smallerIsBetter(String metric) {
+        return metric.equals("l2");
+    }
+
+    static Jitted<TopK> approx(String metric, int k, double recall, String selection) {
+        BiFunction<Tensor, Tensor, TopK> f = (qy, db) -> smallerIsBetter(metric)
+                ? approxMinK(scores(metric, qy, db), k, recall)
+                : approxMaxK(scores(metric, qy, db), k, recall);
+        return Jit.jit(f, JitConfig.defaults().option("cpu.selection", selection));
+    }
+
+    static Jitted<TopK> exact(String metric, int k) {
+        BiFunction<Tensor, Tensor, TopK> f = (qy, db) -> smallerIsBetter(metric)
+                ? topK(neg(scores(metric, qy, db)), k)
+                : topK(scores(metric, qy, db), k);
+        return Jit.jit(f);
+    }
+}
