@@ -101,9 +101,13 @@ public final class GemmTiles implements TileSource {
         return cols;
     }
 
+    /** Tile sizes, measured here (see {@code bench/run}); the properties exist for tuning. */
+    private static final int TILE_ROWS = Integer.getInteger("ann4j.cpu.tileRows", 512);
+    private static final int TILE_COLS = Integer.getInteger("ann4j.cpu.tileCols", 1024);
+
     @Override
     public int blockRows() {
-        return 512;
+        return TILE_ROWS;
     }
 
     /**
@@ -112,6 +116,6 @@ public final class GemmTiles implements TileSource {
      */
     @Override
     public int tileCols() {
-        return rowsHint <= 64 ? 8192 : 1024;
+        return rowsHint <= 64 ? 8192 : TILE_COLS;
     }
 }
