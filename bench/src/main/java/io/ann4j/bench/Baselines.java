@@ -36,6 +36,19 @@ final class Baselines {
         }
     }
 
+    /** oneDNN's {@code dnnl_sgemm} alone, on every core: the fastest f32 product this machine has. */
+    static double onednnMs(INDArray qy, INDArray db, int runs) {
+        int q = (int) qy.size(0);
+        int n = (int) db.size(0);
+        int d = (int) db.size(1);
+        try (FloatPointer out = new FloatPointer((long) q * n)) {
+            FloatPointer a = floats(qy);
+            FloatPointer b = floats(db);
+            return Stats.medianMs(runs, () -> io.ann4j.runtime.cpu.search.OneDnn.sgemmAllThreads(false, true, q, n, d,
+                    a, d, b, d, out, n));
+        }
+    }
+
     /** {@code cblas_sgemv} of the database with one query: the time to read the database once. */
     static double gemvMs(INDArray qy, INDArray db, int runs) {
         int n = (int) db.size(0);

@@ -104,7 +104,7 @@ public final class BenchMain {
         double recBins = Ann.recall(bins.call(qy, db).indicesArray(), truth.indicesArray());
         Row r = new Row().put("op", "search").put("dtype", "f32").put("metric", metric).put("q", q).put("n", n)
                 .put("d", (int) db.size(1)).put("k", k).put("recall_target", recall).put("recall", rec)
-                .put("ann4j_ms", ann4j).put("path", "threshold").put("ann4j_bins_ms", binsMs).put("recall_bins", recBins);
+                .put("ann4j_ms", ann4j).put("path", "threshold, " + io.ann4j.runtime.cpu.search.GemmTiles.library() + " tiles").put("ann4j_bins_ms", binsMs).put("recall_bins", recBins);
         if (MemoryProbe.available()) {
             double before = MemoryProbe.residentMb();
             MemoryProbe.reset();
@@ -114,6 +114,9 @@ public final class BenchMain {
         if (baselines) {
             double sgemm = Baselines.sgemmMs(qy, db, runs);
             r.put("sgemm_ms", sgemm).put("sgemm_lib", "openblas");
+            if (io.ann4j.runtime.cpu.search.OneDnn.available()) {
+                r.put("onednn_sgemm_ms", Baselines.onednnMs(qy, db, runs));
+            }
             if (q <= 64) {
                 r.put("gemv_ms", Baselines.gemvMs(qy.getRow(0).reshape(1, db.size(1)).dup(), db, runs));
                 r.put("floor_ms", Math.max(r.num("gemv_ms"), sgemm));
@@ -134,15 +137,15 @@ public final class BenchMain {
 
     private void header() {
         out.println();
-        out.printf(Locale.ROOT, "%-6s %-9s %9s %9s %9s %9s %9s %9s %8s %8s %8s  %s%n", "Q", "N", "ann4j ms", "bins ms",
-                "sgemm ms", "floor ms", "nd4j ms", "faiss ms", "/sgemm", "/floor", "recall", "nd4j/ann4j faiss/ann4j");
+        out.printf(Locale.ROOT, "%-6s %-9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s  %s%n", "Q", "N", "ann4j ms", "bins ms",
+                "sgemm ms", "onednn ms", "gemv ms", "nd4j ms", "faiss ms", "/sgemm", "/floor", "recall", "nd4j/ann4j faiss/ann4j");
     }
 
     private void line(Row r) {
         Double a = r.num("ann4j_ms");
-        out.printf(Locale.ROOT, "%-6d %-9d %9s %9s %9s %9s %9s %9s %8s %8s %8.4f  %s %s%n",
+        out.printf(Locale.ROOT, "%-6d %-9d %9s %9s %9s %9s %9s %9s %9s %8s %8s %8.4f  %s %s%n",
                 ((Number) r.get("q")).intValue(), ((Number) r.get("n")).intValue(), f(a), f(r.num("ann4j_bins_ms")),
-                f(r.num("sgemm_ms")), f(r.num("floor_ms")), f(r.num("nd4j_ms")), f(r.num("faiss_ms")),
+                f(r.num("sgemm_ms")), f(r.num("onednn_sgemm_ms")), f(r.num("gemv_ms")), f(r.num("nd4j_ms")), f(r.num("faiss_ms")),
                 ratio(a, r.num("sgemm_ms")), ratio(a, r.num("floor_ms")), r.num("recall"),
                 ratio(r.num("nd4j_ms"), a), ratio(r.num("faiss_ms"), a));
     }
@@ -230,7 +233,7 @@ public final class BenchMain {
     private static String[] child(Path cacheDir, boolean bundled) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Dann4j.cache.dir=" + cacheDir,
+                "--sun-misc-unsafe-memory-access=allow", "-Dorg.bytedeco.javacpp.logger=slf4j", "-Dann4j.cache.dir=" + cacheDir,
                 "-Dann4j.cache.bundled=" + bundled, "-cp", System.getProperty("java.class.path"), CompileCost.class.getName());
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -9,7 +9,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Scores computed tile by tile by {@code cblas_sgemm} (OpenBLAS, the library ND4J ships) into a
+ * Scores computed tile by tile into a worker's cache-sized buffer, by oneDNN's {@code dnnl_sgemm}
+ * where it loads (see {@link OneDnn}; f32), else by {@code cblas_sgemm} (OpenBLAS, the library
+ * ND4J ships; also every f64 product and one-query gemv) into a
  * worker's cache-sized buffer: {@code C[r, c] = sum_d op(A)[r, d] * op(B)[d, c]}. Calling cblas
  * directly on tiles keeps OpenBLAS's peak (157-159 GFLOP/s on 512 x 1024 tiles, 2 threads);
  * {@code Nd4j.gemm} on views loses ~30% to per-call overhead (DESIGN.md).
@@ -87,6 +89,10 @@ public final class GemmTiles implements TileSource {
                 openblas_nolapack.cblas_sgemv(ROW_MAJOR, TRANS, depth, cols, 1.0f, b, ldb, x, incx, 0.0f,
                         (FloatPointer) nb.pointer(), 1);
             }
+        } else if (ONEDNN) {
+            FloatPointer a = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
+            FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
+            OneDnn.sgemm(transA, transB, rows, cols, depth, a, lda, b, ldb, (FloatPointer) nb.pointer(), cols);
         } else {
             FloatPointer a = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
             FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
@@ -102,6 +108,12 @@ public final class GemmTiles implements TileSource {
     }
 
     /** Tile sizes, measured here (see {@code bench/run}); the properties exist for tuning. */
+    /** Which library computes the f32 tiles, for the bench's {@code path}. */
+    public static String library() {
+        return ONEDNN ? "onednn" : "openblas";
+    }
+
+    private static final boolean ONEDNN = OneDnn.available();
     private static final int TILE_ROWS = Integer.getInteger("ann4j.cpu.tileRows", 512);
     private static final int TILE_COLS = Integer.getInteger("ann4j.cpu.tileCols", 1024);
 

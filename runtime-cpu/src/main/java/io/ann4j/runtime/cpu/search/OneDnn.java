@@ -1,0 +1,90 @@
+package io.ann4j.runtime.cpu.search;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.dnnl.global.dnnl;
+
+/**
+ * oneDNN's {@code dnnl_sgemm} (bytedeco's preset), the fastest f32 product on these machines:
+ * tiles of 1024 x 1024 on 2 Java threads take ~123 ms at Q=1024, N=100,000, D=128, against ~160
+ * for OpenBLAS tiles (measured here). Each of our worker threads tells OpenMP to use one thread
+ * ({@code omp_set_num_threads(1)} in oneDNN's own libgomp, called through the FFM API because the
+ * preset does not expose it); without that each call would start two OpenMP threads per worker.
+ * Loaded lazily; if it cannot load, {@link #available()} is false and OpenBLAS serves.
+ */
+public final class OneDnn {
+    private static final MethodHandle SET_THREADS;
+    private static final Throwable FAILURE;
+    private static final ThreadLocal<Boolean> SINGLE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    static {
+        MethodHandle h = null;
+        Throwable failure = null;
+        try {
+            Loader.load(dnnl.class);
+            // oneDNN's OpenMP is the Intel runtime its preset ships (libiomp5); ND4J loads a libgomp
+            // of its own, so the symbol is looked up in oneDNN's library by path, not by name.
+            String omp = Loader.getLoadedLibraries().get("iomp5");
+            if (omp == null) {
+                throw new IllegalStateException("oneDNN's OpenMP runtime (iomp5) did not load");
+            }
+            h = Linker.nativeLinker().downcallHandle(
+                    SymbolLookup.libraryLookup(java.nio.file.Path.of(omp), Arena.global()).find("omp_set_num_threads")
+                            .orElseThrow(),
+                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        SET_THREADS = h;
+        FAILURE = failure;
+    }
+
+    private OneDnn() {}
+
+    /** Whether oneDNN loaded (and {@code ann4j.cpu.gemm} does not ask for OpenBLAS). */
+    public static boolean available() {
+        return FAILURE == null && !"openblas".equals(System.getProperty("ann4j.cpu.gemm"));
+    }
+
+    /** Why oneDNN is not used, for the bench's {@code path}. */
+    public static String unavailableReason() {
+        return FAILURE == null ? "ann4j.cpu.gemm=openblas" : FAILURE.toString();
+    }
+
+    /**
+     * Row-major {@code C[m, n] = op(A) op(B)} on the calling thread alone (it is one of our
+     * workers; OpenMP is told so on its first call).
+     */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b,
+                      int ldb, FloatPointer c, int ldc) {
+        if (!SINGLE.get()) {
+            try {
+                SET_THREADS.invokeExact(1);
+            } catch (Throwable t) {
+                throw new IllegalStateException("omp_set_num_threads failed", t);
+            }
+            SINGLE.set(Boolean.TRUE);
+        }
+        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
+                ldb, 0f, c, ldc);
+        if (status != dnnl.dnnl_success) {
+            throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
+        }
+    }
+
+    /** {@code dnnl_sgemm} as oneDNN runs it by default (all cores): the bench's yardstick. */
+    public static void sgemmAllThreads(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
+                                       FloatPointer b, int ldb, FloatPointer c, int ldc) {
+        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
+                ldb, 0f, c, ldc);
+        if (status != dnnl.dnnl_success) {
+            throw new IllegalStateException("dnnl_sgemm failed with status " + status);
+        }
+    }
+}
