@@ -41,7 +41,7 @@ public final class BenchMain {
 
     private BenchMain(Options o) {
         this.o = o;
-        this.faiss = !o.db.isEmpty() ? false : Faiss.available();
+        this.faiss = (o.db.isEmpty() || o.metric.equals("ip")) && Faiss.available();
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,7 +60,7 @@ public final class BenchMain {
     private void run() throws IOException {
         out.printf(Locale.ROOT, "ann4j bench: %d cores, JDK %s, vector species %s, runs %d%s%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, o.runs, faiss ? ", FAISS found" : ", FAISS not installed");
+                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, o.runs, faiss ? ", FAISS found" : ", FAISS not run (not installed, or not an ip search)");
         if (!o.db.isEmpty()) {
             userFiles();
         } else {
@@ -125,7 +125,8 @@ public final class BenchMain {
                 r.put("nd4j_ms", Baselines.nd4jMs(qy, db, k, Math.min(runs, 3)));
             }
             if (faiss) {
-                OptionalDouble f = Faiss.medianMs(q, n, (int) db.size(1), k, Math.min(runs, 5));
+                OptionalDouble f = o.db.isEmpty() ? Faiss.medianMs(q, n, (int) db.size(1), k, Math.min(runs, 5))
+                        : Faiss.medianMsOnFiles(o.db, o.queries, k, Math.min(runs, 5));
                 if (f.isPresent()) {
                     r.put("faiss_ms", f.getAsDouble());
                 }
@@ -291,7 +292,7 @@ public final class BenchMain {
             throw new IllegalArgumentException("--db has dimension " + db.size(1) + " but --queries has " + qy.size(1));
         }
         header();
-        Row r = measure((int) qy.size(0), (int) db.size(0), o.metric, db, qy, o.k, o.recall, o.metric.equals("ip"));
+        Row r = measure((int) qy.size(0), (int) db.size(0), o.metric, db, qy, o.k, o.recall, true);
         line(r);
         if (o.out != null) {
             Npy.writeIntMatrix(Path.of(o.out), Programs.approx(o.metric, o.k, o.recall, "threshold").call(qy, db).indicesArray());

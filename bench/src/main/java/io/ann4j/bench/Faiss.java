@@ -37,8 +37,18 @@ final class Faiss {
 
     /** FAISS's median search time at this shape (its own random data), if it ran. */
     static OptionalDouble medianMs(int q, int n, int d, int k, int runs) {
-        String out = run(List.of("/usr/bin/python3", script().toString(), "--q", "" + q, "--n", "" + n, "--d", "" + d,
+        return median(List.of("/usr/bin/python3", script().toString(), "--q", "" + q, "--n", "" + n, "--d", "" + d,
                 "--k", "" + k, "--runs", "" + runs));
+    }
+
+    /** FAISS's median on the user's own .npy files (IndexFlatIP: inner product only). */
+    static OptionalDouble medianMsOnFiles(String db, String queries, int k, int runs) {
+        return median(List.of("/usr/bin/python3", script().toString(), "--db", db, "--queries", queries,
+                "--k", "" + k, "--runs", "" + runs));
+    }
+
+    private static OptionalDouble median(List<String> command) {
+        String out = run(command);
         if (out == null) {
             return OptionalDouble.empty();
         }
