@@ -6,7 +6,8 @@ import java.util.Arrays;
  * An immutable list of ints (a shape, a permutation, a list of axes) with value semantics, so
  * that the op records holding it compare, hash and print by value: graphs are cache keys.
  */
-public final class Dims {
+public final class Dims implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private static final Dims EMPTY = new Dims(new int[0]);
     private final int[] values;
 

@@ -13,8 +13,10 @@ import java.util.Set;
  *
  * <p>{@link #toString()} is a canonical text (value ids renumbered in definition order), so two
  * graphs that print the same compute the same thing: it is the key of the compile caches.
+ * Graphs are {@link java.io.Serializable}: a distributed search ships the graph, and each worker
+ * compiles it for itself.
  */
-public record Graph(List<Value> parameters, List<Node> nodes, List<Value> results) {
+public record Graph(List<Value> parameters, List<Node> nodes, List<Value> results) implements java.io.Serializable {
 
     public Graph {
         parameters = List.copyOf(parameters);

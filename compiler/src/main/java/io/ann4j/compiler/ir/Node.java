@@ -7,7 +7,7 @@ import java.util.List;
  * One application of an op: the op record (its static parameters), the values it reads and the
  * values it defines.
  */
-public record Node(Op op, List<Value> inputs, List<Value> outputs) {
+public record Node(Op op, List<Value> inputs, List<Value> outputs) implements java.io.Serializable {
     public Node {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);

@@ -7,7 +7,7 @@ package io.ann4j.compiler.ir;
  * @param dtype element type
  * @param shape dimensions, row-major
  */
-public record TensorType(DType dtype, Dims shape) {
+public record TensorType(DType dtype, Dims shape) implements java.io.Serializable {
 
     public TensorType {
         if (dtype == null || shape == null) {

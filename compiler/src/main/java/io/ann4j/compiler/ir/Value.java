@@ -6,7 +6,7 @@ package io.ann4j.compiler.ir;
  * @param id   unique within its graph
  * @param type its abstract value
  */
-public record Value(int id, TensorType type) {
+public record Value(int id, TensorType type) implements java.io.Serializable {
     @Override
     public String toString() {
         return "%" + id + ":" + type;

@@ -16,7 +16,7 @@ public record ApproxTopKParams(
         float recallTarget,
         boolean isMaxK,
         long reductionInputSizeOverride,
-        boolean aggregateToTopk) {
+        boolean aggregateToTopk) implements java.io.Serializable {
 
     /** JAX's default recall target. */
     public static final float DEFAULT_RECALL_TARGET = 0.95f;

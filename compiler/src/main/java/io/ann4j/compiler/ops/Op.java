@@ -12,7 +12,7 @@ import java.util.List;
  * rule for the linear ones) will sit beside the shape rule; {@code pmap} maps a whole graph over
  * devices and needs nothing per op; a second backend (StableHLO) lowers the same records.
  */
-public sealed interface Op
+public sealed interface Op extends java.io.Serializable
         permits ApproxTopK, BinaryOp, BroadcastInDim, Concatenate, Constant, Convert, DotGeneral,
                 FusedRegion, GatherRows, Iota, Reduce, Reshape, Slice, SortKeyVal, TopK, Transpose,
                 UnaryOp {

@@ -18,7 +18,7 @@ import io.ann4j.compiler.ops.DotGeneral;
 import io.ann4j.compiler.ops.FusedRegion;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.passes.Pipeline;
-import io.ann4j.runtime.cpu.select.TotalOrder;
+import io.ann4j.compiler.ops.TotalOrder;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;

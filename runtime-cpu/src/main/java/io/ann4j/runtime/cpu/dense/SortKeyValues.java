@@ -1,6 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
-import io.ann4j.runtime.cpu.select.TotalOrder;
+import io.ann4j.compiler.ops.TotalOrder;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -180,7 +180,7 @@ public final class KernelCache {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : new Class<?>[] {KernelGenerator.class, TileScanner.class, SideInputs.class,
                     io.ann4j.runtime.cpu.select.RowTopK.class, io.ann4j.runtime.cpu.select.RowBins.class,
-                    io.ann4j.runtime.cpu.select.TotalOrder.class}) {
+                    io.ann4j.compiler.ops.TotalOrder.class}) {
                 try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     md.update(in == null ? new byte[0] : in.readAllBytes());
                 }

@@ -9,7 +9,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.ann4j.runtime.cpu.select.RowBins;
 import io.ann4j.runtime.cpu.select.RowTopK;
-import io.ann4j.runtime.cpu.select.TotalOrder;
+import io.ann4j.compiler.ops.TotalOrder;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

@@ -2,7 +2,7 @@ package io.ann4j.runtime.cpu.kernel;
 
 import io.ann4j.runtime.cpu.select.RowBins;
 import io.ann4j.runtime.cpu.select.RowTopK;
-import io.ann4j.runtime.cpu.select.TotalOrder;
+import io.ann4j.compiler.ops.TotalOrder;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -4,7 +4,7 @@ import io.ann4j.runtime.cpu.kernel.SideInputs;
 import io.ann4j.runtime.cpu.kernel.TileScanner;
 import io.ann4j.runtime.cpu.select.RowBins;
 import io.ann4j.runtime.cpu.select.RowTopK;
-import io.ann4j.runtime.cpu.select.TotalOrder;
+import io.ann4j.compiler.ops.TotalOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

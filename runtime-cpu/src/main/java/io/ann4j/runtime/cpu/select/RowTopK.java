@@ -1,5 +1,7 @@
 package io.ann4j.runtime.cpu.select;
 
+import io.ann4j.compiler.ops.TotalOrder;
+
 /**
  * Exact top-K per row, for a block of rows: each row keeps its best K (key, index) pairs sorted
  * by key descending, then index ascending. A candidate is offered only after a vector compare

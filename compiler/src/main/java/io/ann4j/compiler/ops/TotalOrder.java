@@ -1,4 +1,4 @@
-package io.ann4j.runtime.cpu.select;
+package io.ann4j.compiler.ops;
 
 /**
  * Maps floats to ints (doubles to longs) whose signed order is the total order

@@ -1,4 +1,4 @@
-package io.ann4j.runtime.cpu.select;
+package io.ann4j.compiler.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
