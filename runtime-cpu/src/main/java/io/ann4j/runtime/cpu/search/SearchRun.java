@@ -42,12 +42,14 @@ public final class SearchRun {
 
     public static Result run(int rows, int cols, TileSource source, TileScanner scanner, SideInputs sides,
                              SelectionPlan plan) {
+        // A pmap device plans for its share of the cores; the tasks still share one pool.
+        int threads = Math.min(THREADS, io.ann4j.compiler.spi.Devices.threadShare());
         // A batch that fits one block is not split by rows: its tasks take database slices, so
         // that the database is read once per block, not once per thread.
         int blockRows = rows <= source.blockRows() ? Math.max(1, rows)
-                : Math.max(1, Math.min(source.blockRows(), ceilDiv(rows, THREADS)));
+                : Math.max(1, Math.min(source.blockRows(), ceilDiv(rows, threads)));
         int blocks = Math.max(1, ceilDiv(rows, blockRows));
-        int slices = blocks >= THREADS ? 1 : Math.max(1, Math.min(ceilDiv(THREADS, blocks), ceilDiv(cols, ALIGN)));
+        int slices = blocks >= threads ? 1 : Math.max(1, Math.min(ceilDiv(threads, blocks), ceilDiv(cols, ALIGN)));
         int sliceCols = ceilDiv(ceilDiv(cols, slices), ALIGN) * ALIGN;
         List<Future<Object>> futures = new ArrayList<>();
         Object[][] states = new Object[blocks][slices];
