@@ -33,6 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  */
 public final class Pmap {
+    /** One (virtual) thread per running device: they mostly wait for the shared worker pool. */
+    private static final java.util.concurrent.ExecutorService DEVICES =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private Pmap() {}
 
     /** A function of tensors mapped over devices. */
@@ -147,7 +151,7 @@ public final class Pmap {
                         dynamic[t++] = slice[i];
                     }
                 }
-                runs.add(CompletableFuture.supplyAsync(() -> Devices.runOnDevice(count, () -> jitted.call(dynamic))));
+                runs.add(CompletableFuture.supplyAsync(() -> Devices.runOnDevice(count, () -> jitted.call(dynamic)), DEVICES));
             }
             List<Object> outs;
             try {
@@ -173,9 +177,25 @@ public final class Pmap {
             return (R) Pytree.unflatten(template, stacked.iterator());
         }
 
+        /** Whether the elements lie contiguously in c order (then a leading slice is a plain view). */
+        private static boolean contiguous(INDArray a) {
+            long expected = 1;
+            for (int i = a.rank() - 1; i >= 0; i--) {
+                if (a.size(i) > 1 && a.stride(i) != expected) {
+                    return false;
+                }
+                expected *= a.size(i);
+            }
+            return true;
+        }
+
         /** Slice {@code index} of {@code a} along {@code axis}, the axis removed. */
         private static INDArray take(INDArray a, int axis, int index) {
             int ax = axis < 0 ? axis + a.rank() : axis;
+            if (ax == 0 && contiguous(a)) {
+                // A shard of a c-order array is contiguous: a view, no copy of the database.
+                return a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(index));
+            }
             int[] perm = new int[a.rank()];
             perm[0] = ax;
             for (int i = 0, j = 1; i < a.rank(); i++) {

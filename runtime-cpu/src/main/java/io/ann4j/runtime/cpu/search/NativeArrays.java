@@ -4,20 +4,34 @@ import java.lang.foreign.MemorySegment;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Raw views of ND4J arrays for kernels and BLAS: the array must be c-order, dense and unshifted. */
+/** Raw views of ND4J arrays for kernels and BLAS: the elements must be contiguous in c order. */
 public final class NativeArrays {
     private NativeArrays() {}
 
-    /** {@code a} itself when it is a dense c-order array starting at its buffer, else a copy that is. */
+    /**
+     * {@code a} itself when its elements are contiguous in c order (a whole array, or a view such
+     * as one shard of a {@code [devices, rows, dim]} array), else a c-order copy.
+     */
     public static INDArray dense(INDArray a) {
-        if (a.isView() || a.ordering() != 'c' || a.offset() != 0 || a.data().offset() != 0) {
-            return a.dup('c');
-        }
-        return a;
+        return isContiguousC(a) ? a : a.dup('c');
     }
 
+    static boolean isContiguousC(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] > 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The address of a dense array's first element (its buffer's start plus the view's offset). */
     public static long address(INDArray dense) {
-        return dense.data().address();
+        return dense.data().address() + dense.offset() * dense.dataType().width();
     }
 
     /** The array's elements as a native segment (valid while the array is reachable). */
