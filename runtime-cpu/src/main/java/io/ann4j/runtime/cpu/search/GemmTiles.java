@@ -30,6 +30,7 @@ public final class GemmTiles implements TileSource {
     private final int ldb;
     private final boolean f64;
     private final int rowsHint;
+    private final boolean oneDnn;
 
     /**
      * @param lhs    dense {@code [M, D]} (transA false) or {@code [D, M]} (transA true)
@@ -45,6 +46,9 @@ public final class GemmTiles implements TileSource {
         this.lda = (int) lhs.size(1);
         this.ldb = (int) rhs.size(1);
         this.f64 = lhs.dataType() == DataType.DOUBLE;
+        long rows = transA ? lhs.size(1) : lhs.size(0);
+        long cols = transB ? rhs.size(0) : rhs.size(1);
+        this.oneDnn = !f64 && rows * cols * depth >= ONEDNN_MIN_WORK && OneDnn.available();
     }
 
     @Override
@@ -89,7 +93,7 @@ public final class GemmTiles implements TileSource {
                 openblas_nolapack.cblas_sgemv(ROW_MAJOR, TRANS, depth, cols, 1.0f, b, ldb, x, incx, 0.0f,
                         (FloatPointer) nb.pointer(), 1);
             }
-        } else if (ONEDNN) {
+        } else if (oneDnn) {
             FloatPointer a = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
             FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
             OneDnn.sgemm(transA, transB, rows, cols, depth, a, lda, b, ldb, (FloatPointer) nb.pointer(), cols);
@@ -110,10 +114,14 @@ public final class GemmTiles implements TileSource {
     /** Tile sizes, measured here (see {@code bench/run}); the properties exist for tuning. */
     /** Which library computes the f32 tiles, for the bench's {@code path}. */
     public static String library() {
-        return ONEDNN ? "onednn" : "openblas";
+        return OneDnn.available() ? "onednn" : "openblas";
     }
 
-    private static final boolean ONEDNN = OneDnn.available();
+    /**
+     * Products smaller than this many multiply-adds stay on OpenBLAS: oneDNN's gain does not
+     * repay loading its 75 MB library for them (a cold process's first small search).
+     */
+    private static final long ONEDNN_MIN_WORK = 1L << 26;
     private static final int TILE_ROWS = Integer.getInteger("ann4j.cpu.tileRows", 512);
     private static final int TILE_COLS = Integer.getInteger("ann4j.cpu.tileCols", 1024);
 
