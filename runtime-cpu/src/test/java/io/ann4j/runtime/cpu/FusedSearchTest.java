@@ -40,7 +40,9 @@ class FusedSearchTest {
         return Stream.of(
                 Arguments.of(1, 1, 1, 1), Arguments.of(1, 10_007, 128, 10), Arguments.of(3, 1025, 5, 10),
                 Arguments.of(5, 3000, 16, 10), Arguments.of(8, 1031, 33, 1), Arguments.of(9, 8200, 33, 10),
-                Arguments.of(513, 2049, 17, 10), Arguments.of(40, 5000, 7, 1500), Arguments.of(2, 300, 128, 300));
+                Arguments.of(513, 2049, 17, 10), Arguments.of(40, 5000, 7, 1500), Arguments.of(2, 300, 128, 300),
+                // large enough (>= 2^26 multiply-adds) for the oneDNN tiles
+                Arguments.of(600, 1100, 128, 10));
     }
 
     @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
@@ -166,7 +168,11 @@ class FusedSearchTest {
         }
 
         int[] expected(int r, int count) {
-            Comparator<Integer> best = Comparator.comparingInt(j -> -TotalOrder.selectKey(score(r, j), max));
+            int[] keys = new int[n];
+            for (int j = 0; j < n; j++) {
+                keys[j] = TotalOrder.selectKey(score(r, j), max);
+            }
+            Comparator<Integer> best = Comparator.comparingInt(j -> -keys[j]);
             return IntStream.range(0, n).boxed().sorted(best.thenComparingInt(j -> j)).limit(count)
                     .mapToInt(Integer::intValue).toArray();
         }
