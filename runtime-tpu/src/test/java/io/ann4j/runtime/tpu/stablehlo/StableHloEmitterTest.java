@@ -1,0 +1,144 @@
+package io.ann4j.runtime.tpu.stablehlo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ann4j.compiler.ir.DType;
+import io.ann4j.compiler.ir.Dims;
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.ir.GraphBuilder;
+import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.compiler.ir.Value;
+import io.ann4j.compiler.ops.ApproxTopK;
+import io.ann4j.compiler.ops.ApproxTopKParams;
+import io.ann4j.compiler.ops.BinaryOp;
+import io.ann4j.compiler.ops.BroadcastInDim;
+import io.ann4j.compiler.ops.Concatenate;
+import io.ann4j.compiler.ops.Constant;
+import io.ann4j.compiler.ops.Convert;
+import io.ann4j.compiler.ops.DotGeneral;
+import io.ann4j.compiler.ops.GatherRows;
+import io.ann4j.compiler.ops.Iota;
+import io.ann4j.compiler.ops.Op;
+import io.ann4j.compiler.ops.Reduce;
+import io.ann4j.compiler.ops.Reshape;
+import io.ann4j.compiler.ops.Slice;
+import io.ann4j.compiler.ops.SortKeyVal;
+import io.ann4j.compiler.ops.TopK;
+import io.ann4j.compiler.ops.Transpose;
+import io.ann4j.compiler.ops.UnaryOp;
+import io.ann4j.compiler.passes.CompileOptions;
+import io.ann4j.compiler.passes.Pipeline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StableHloEmitterTest {
+    /** The seed's MIPS program: approx_max_k(dot(qy, db.T), k=10, recall_target=0.95). */
+    static Graph mips(boolean fuse) {
+        GraphBuilder b = new GraphBuilder();
+        Value qy = b.parameter(TensorType.of(DType.F32, 200, 128));
+        Value db = b.parameter(TensorType.of(DType.F32, 3000, 128));
+        Value dbT = b.add1(new Transpose(Dims.of(1, 0)), db);
+        Value scores = b.add1(DotGeneral.dot(2), qy, dbT);
+        List<Value> r = b.add(new ApproxTopK(new ApproxTopKParams(10, -1, 0.95f, true, -1, true)), List.of(scores));
+        return Pipeline.optimize(b.build(r), CompileOptions.defaults().withFusion(fuse));
+    }
+
+    @Test
+    void theSeedsMipsProgramMatchesTheHandCheckedModule() throws IOException {
+        String expected;
+        try (InputStream in = getClass().getResourceAsStream("/stablehlo/mips_tpu.mlir")) {
+            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(expected, StableHloEmitter.emit(mips(true), "mips", true));
+        // Fusion does not change the module: regions are inlined, XLA fuses on its own.
+        assertEquals(expected, StableHloEmitter.emit(mips(false), "mips", true));
+    }
+
+    @Test
+    void otherPlatformsGetTheFallbackFlag() {
+        String cpu = StableHloEmitter.emit(mips(true), "mips", false);
+        assertTrue(cpu.contains("aggregate_to_topk = true, is_fallback = true, recall_target = 0.949999988 : f32"), cpu);
+    }
+
+    /** One graph per op, through the emitter and the structural checker. */
+    static Map<String, Graph> everyOp() {
+        TensorType m = TensorType.of(DType.F32, 4, 6);
+        return Map.ofEntries(
+                Map.entry("minK with override", one(new ApproxTopK(new ApproxTopKParams(2, 1, 0.9f, false, 12, false)), m)),
+                Map.entry("topK", one(new TopK(3), m)),
+                Map.entry("transpose", one(new Transpose(Dims.of(1, 0)), m)),
+                Map.entry("reshape", one(new Reshape(Dims.of(24)), m)),
+                Map.entry("broadcast", one(new BroadcastInDim(Dims.of(3, 4, 6), Dims.of(1, 2)), m)),
+                Map.entry("concatenate", one(new Concatenate(1), m, m)),
+                Map.entry("slice", one(new Slice(Dims.of(0, 1), Dims.of(4, 6), Dims.of(2, 2)), m)),
+                Map.entry("binary", one(new BinaryOp(BinaryOp.Kind.DIV), m, m)),
+                Map.entry("unary", one(new UnaryOp(UnaryOp.Kind.SQUARE), m)),
+                Map.entry("reduce", one(new Reduce(Reduce.Kind.MAX, Dims.of(1)), m)),
+                Map.entry("convert", one(new Convert(DType.BF16), m)),
+                Map.entry("sort", one(new SortKeyVal(1), m, m.withDType(DType.I32))),
+                Map.entry("gather", one(new GatherRows(0), m, TensorType.of(DType.I32, 2, 3))),
+                Map.entry("gather batched", one(new GatherRows(1), TensorType.of(DType.F32, 2, 5, 3), TensorType.of(DType.I32, 2, 4))),
+                Map.entry("batched dot", one(new DotGeneral(Dims.of(2), Dims.of(2), Dims.of(0), Dims.of(0)),
+                        TensorType.of(DType.F32, 2, 3, 5), TensorType.of(DType.F32, 2, 4, 5))),
+                Map.entry("constant and iota", nullary()),
+                Map.entry("fused L2", l2()));
+    }
+
+    @Test
+    void everyEmittedModuleIsWellFormed() {
+        for (Map.Entry<String, Graph> e : everyOp().entrySet()) {
+            for (boolean tpu : new boolean[] {true, false}) {
+                String module = StableHloEmitter.emit(e.getValue(), "t", tpu);
+                assertEquals(List.of(), StableHloChecker.check(module), e.getKey() + ":\n" + module);
+            }
+        }
+        assertEquals(List.of(), StableHloChecker.check(StableHloEmitter.emit(mips(true), "mips", true)));
+    }
+
+    @Test
+    void theCheckerFindsBrokenModules() {
+        String good = StableHloEmitter.emit(mips(true), "mips", true);
+        String useBeforeDef = good.replace("stablehlo.dot_general %arg0, %arg1", "stablehlo.dot_general %arg0, %9");
+        assertTrue(StableHloChecker.check(useBeforeDef).stream().anyMatch(p -> p.contains("%9 is used before")));
+        String wrongReturn = good.replace("return %4#0, %4#1 : tensor<200x10xf32>, tensor<200x10xi32>",
+                "return %4#0, %4#1 : tensor<200x10xf32>, tensor<200x10xf32>");
+        assertTrue(StableHloChecker.check(wrongReturn).stream().anyMatch(p -> p.contains("declares")), wrongReturn);
+        String wrongType = good.replace("(tensor<200x128xf32>, tensor<3000x128xf32>) -> tensor<200x3000xf32>",
+                "(tensor<200x128xf32>, tensor<3000x64xf32>) -> tensor<200x3000xf32>");
+        assertTrue(StableHloChecker.check(wrongType).stream().anyMatch(p -> p.contains("is used as")));
+    }
+
+    private static Graph one(Op op, TensorType... inputs) {
+        GraphBuilder b = new GraphBuilder();
+        Value[] params = new Value[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            params[i] = b.parameter(inputs[i]);
+        }
+        return b.build(b.add(op, List.of(params)));
+    }
+
+    private static Graph nullary() {
+        GraphBuilder b = new GraphBuilder();
+        Value c = b.add1(new Constant(Double.NEGATIVE_INFINITY, DType.F32));
+        Value i = b.add1(new Iota(DType.I32, Dims.of(2, 3), 1));
+        Value h = b.add1(new Constant(0.5, DType.BF16));
+        return b.build(List.of(c, i, h));
+    }
+
+    private static Graph l2() {
+        GraphBuilder b = new GraphBuilder();
+        Value qy = b.parameter(TensorType.of(DType.F32, 8, 16));
+        Value db = b.parameter(TensorType.of(DType.F32, 300, 16));
+        Value half = b.parameter(TensorType.of(DType.F32, 300));
+        Value s = b.add1(new DotGeneral(Dims.of(1), Dims.of(1), Dims.empty(), Dims.empty()), qy, db);
+        Value hb = b.add1(new BroadcastInDim(Dims.of(8, 300), Dims.of(1)), half);
+        Value d = b.add1(new BinaryOp(BinaryOp.Kind.SUB), hb, s);
+        return Pipeline.optimize(b.build(b.add(new ApproxTopK(ApproxTopKParams.defaults(5, false)), List.of(d))),
+                CompileOptions.defaults());
+    }
+}
