@@ -45,6 +45,15 @@ final class Conformance {
             return config.fuse(false);
         }
 
+        /**
+         * Whether the backend orders by JAX's emitted comparator (a plain GT/LT: NaN and ties
+         * unordered, -0.0 equal to +0.0) rather than ann4j's total order: the TPU emulator does,
+         * as a TPU would. Tests of the total order's tie and NaN rules skip such backends.
+         */
+        boolean followsJaxComparator() {
+            return backend.startsWith("tpu");
+        }
+
         /** Whether the results are known to be exact (the CPU backend's threshold selection). */
         boolean knownExact() {
             return "cpu".equals(backend) && "threshold".equals(selection);
