@@ -1,0 +1,36 @@
+package io.ann4j.spark;
+
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.passes.CompileOptions;
+import io.ann4j.compiler.passes.Pipeline;
+import io.ann4j.compiler.spi.Backends;
+import io.ann4j.compiler.spi.Executable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The executor side: each JVM compiles a shipped graph once (optimisation passes, then the CPU
+ * backend) and keeps the executable, keyed by the graph's canonical text and the compile options.
+ * Thread-safe; concurrent tasks with one graph compile it once.
+ */
+final class ExecutableCache {
+    private static final Map<String, Executable> CACHE = new ConcurrentHashMap<>();
+    private static final AtomicInteger COMPILES = new AtomicInteger();
+
+    private ExecutableCache() {}
+
+    static Executable get(Graph graph, boolean fuse, Map<String, String> backendOptions) {
+        String key = fuse + " " + new java.util.TreeMap<>(backendOptions) + "\n" + graph;
+        return CACHE.computeIfAbsent(key, ignored -> {
+            COMPILES.incrementAndGet();
+            CompileOptions options = new CompileOptions(fuse, backendOptions);
+            return Backends.get("cpu").compile(Pipeline.optimize(graph, options), options);
+        });
+    }
+
+    /** How many graphs this JVM has compiled for searches. */
+    static int compileCount() {
+        return COMPILES.get();
+    }
+}

@@ -1,0 +1,45 @@
+package io.ann4j.spark;
+
+import static io.ann4j.dsl.Ops.broadcastInDim;
+import static io.ann4j.dsl.Ops.div;
+import static io.ann4j.dsl.Ops.dot;
+import static io.ann4j.dsl.Ops.normalizeRows;
+import static io.ann4j.dsl.Ops.squaredNorms;
+import static io.ann4j.dsl.Ops.sub;
+import static io.ann4j.dsl.Ops.transpose;
+
+import io.ann4j.dsl.Tensor;
+
+/**
+ * What "nearest" means in a search, written as the ann4j score each shard computes. The CPU
+ * backend fuses every one of them with the top-k (no {@code [queries, rows]} score matrix).
+ */
+public enum Metric {
+    /** Maximum inner product: the largest {@code qy . row}. */
+    IP(true),
+    /** Euclidean distance: the smallest {@code |row|^2 / 2 - qy . row} (same order as {@code |qy - row|}). */
+    L2(false),
+    /** Cosine similarity: the largest {@code qy . row / (|qy| |row|)}. */
+    COSINE(true);
+
+    private final boolean largestIsBest;
+
+    Metric(boolean largestIsBest) {
+        this.largestIsBest = largestIsBest;
+    }
+
+    /** Whether the neighbours are the largest scores (approxMaxK) or the smallest (approxMinK, L2). */
+    public boolean largestIsBest() {
+        return largestIsBest;
+    }
+
+    /** The scores {@code [queries, rows]} of queries {@code qy [Q, D]} against rows {@code db [N, D]}. */
+    public Tensor scores(Tensor qy, Tensor db) {
+        return switch (this) {
+            case IP -> dot(qy, transpose(db));
+            case L2 -> sub(broadcastInDim(div(squaredNorms(db), 2.0), new int[] {qy.dim(0), db.dim(0)}, new int[] {1}),
+                    dot(qy, transpose(db)));
+            case COSINE -> dot(normalizeRows(qy), transpose(normalizeRows(db)));
+        };
+    }
+}
