@@ -37,6 +37,8 @@ public final class TopKSearch {
                 ? new SmallBatchTiles(lhs, rhs, plan.depth())
                 : new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
         SearchRun.Result r = BlasThreads.singleThreaded(() -> SearchRun.run(m, n, tiles, scanner, sides, selection));
+        CanonicalScores.apply(r, plan, NativeArrays.segment(lhs), NativeArrays.segment(rhs), m, n, sides,
+                selection.isMax(), f64);
         Reference.reachabilityFence(lhs);
         Reference.reachabilityFence(rhs);
         return arrays(r, f64);
