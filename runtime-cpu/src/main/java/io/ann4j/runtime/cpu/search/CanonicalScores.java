@@ -5,7 +5,11 @@ import io.ann4j.runtime.cpu.kernel.Epilogue;
 import io.ann4j.runtime.cpu.kernel.SideInputs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Recomputes the returned scores of a fused search in one fixed order (a sequential sum over the
@@ -16,7 +20,29 @@ import java.util.Arrays;
  * unsharded one. The cost is k dot products per query.
  */
 final class CanonicalScores {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private CanonicalScores() {}
+
+    /**
+     * The dot product of two contiguous f32 rows in one fixed order: lane-wise FMAs over full
+     * vectors, one lane reduction, then the tail in sequence. Deterministic for given rows,
+     * whatever the shape of the search they come from.
+     */
+    static float rowDot(MemorySegment a, long aStart, MemorySegment b, long bStart, int depth) {
+        int lanes = F.length();
+        int bound = depth - depth % lanes;
+        FloatVector acc = FloatVector.zero(F);
+        for (int d = 0; d < bound; d += lanes) {
+            acc = FloatVector.fromMemorySegment(F, a, (aStart + d) * 4, ByteOrder.nativeOrder())
+                    .fma(FloatVector.fromMemorySegment(F, b, (bStart + d) * 4, ByteOrder.nativeOrder()), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (int d = bound; d < depth; d++) {
+            s += a.getAtIndex(ValueLayout.JAVA_FLOAT, aStart + d) * b.getAtIndex(ValueLayout.JAVA_FLOAT, bStart + d);
+        }
+        return s;
+    }
 
     static void apply(SearchRun.Result r, RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n,
                       SideInputs sides, boolean isMax, boolean f64) {
@@ -34,13 +60,17 @@ final class CanonicalScores {
                 }
                 double s = 0;
                 float sf = 0;
-                for (int d = 0; d < depth; d++) {
-                    long a = plan.transA() ? (long) d * m + q : (long) q * depth + d;
-                    long b = plan.transB() ? (long) j * depth + d : (long) d * n + j;
-                    if (f64) {
-                        s += lhs.getAtIndex(ValueLayout.JAVA_DOUBLE, a) * rhs.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
-                    } else {
-                        sf += lhs.getAtIndex(ValueLayout.JAVA_FLOAT, a) * rhs.getAtIndex(ValueLayout.JAVA_FLOAT, b);
+                if (!f64 && !plan.transA() && plan.transB()) {
+                    sf = rowDot(lhs, (long) q * depth, rhs, (long) j * depth, depth);
+                } else {
+                    for (int d = 0; d < depth; d++) {
+                        long a = plan.transA() ? (long) d * m + q : (long) q * depth + d;
+                        long b = plan.transB() ? (long) j * depth + d : (long) d * n + j;
+                        if (f64) {
+                            s += lhs.getAtIndex(ValueLayout.JAVA_DOUBLE, a) * rhs.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
+                        } else {
+                            sf += lhs.getAtIndex(ValueLayout.JAVA_FLOAT, a) * rhs.getAtIndex(ValueLayout.JAVA_FLOAT, b);
+                        }
                     }
                 }
                 double v = f64 ? Epilogue.evalDouble(plan.epilogue(), s, q, j, sides)
