@@ -8,7 +8,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,7 +25,7 @@ final class CanonicalScores {
 
     /**
      * The dot product of two contiguous f32 rows in one fixed order: lane-wise FMAs over full
-     * vectors, one lane reduction, then the tail in sequence. Deterministic for given rows,
+     * vectors, the lanes summed in order, then the tail in sequence. Deterministic for given rows,
      * whatever the shape of the search they come from.
      */
     static float rowDot(MemorySegment a, long aStart, MemorySegment b, long bStart, int depth) {
@@ -37,7 +36,14 @@ final class CanonicalScores {
             acc = FloatVector.fromMemorySegment(F, a, (aStart + d) * 4, ByteOrder.nativeOrder())
                     .fma(FloatVector.fromMemorySegment(F, b, (bStart + d) * 4, ByteOrder.nativeOrder()), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        // Not reduceLanes: its order of additions is unspecified and differs between the
+        // interpreter and compiled code, so the lanes are summed in order here.
+        float[] lanesOut = new float[lanes];
+        acc.intoArray(lanesOut, 0);
+        float s = 0;
+        for (float x : lanesOut) {
+            s += x;
+        }
         for (int d = bound; d < depth; d++) {
             s += a.getAtIndex(ValueLayout.JAVA_FLOAT, aStart + d) * b.getAtIndex(ValueLayout.JAVA_FLOAT, bStart + d);
         }

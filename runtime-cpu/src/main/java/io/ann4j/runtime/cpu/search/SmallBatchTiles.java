@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * OpenBLAS sgemm packs the database tile first and reaches only ~24 GFLOP/s per core at Q=16
  * (measured here), where this pass is bound by reading the database. Layout: queries
  * {@code [Q, D]} and database {@code [N, D]}, both row-major f32 (the {@code dot(qy,
- * transpose(db))} form); 4 database rows x 4 queries per register block. Its cost is the horizontal sums (one per 8 FMAs at D=128), so it wins only for the smallest batches.
+ * transpose(db))} form); 4 database rows x 4 queries per register block. Its cost is the horizontal sums (one per 8 FMAs at D=128, summed in lane order so that scores do not depend on the JIT), so it wins only for the smallest batches.
  */
 public final class SmallBatchTiles implements TileSource {
     /** The largest batch this kernel serves: above it tiled sgemm wins (measured: Q=8 78 vs 88 ms, Q=16 127 vs 90 ms at N=1M). */
@@ -110,15 +109,14 @@ public final class SmallBatchTiles implements TileSource {
             a32 = q3.fma(b2, a32);
             a33 = q3.fma(b3, a33);
         }
-        float[] s = {
-            a00.reduceLanes(VectorOperators.ADD), a01.reduceLanes(VectorOperators.ADD),
-            a02.reduceLanes(VectorOperators.ADD), a03.reduceLanes(VectorOperators.ADD),
-            a10.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD),
-            a12.reduceLanes(VectorOperators.ADD), a13.reduceLanes(VectorOperators.ADD),
-            a20.reduceLanes(VectorOperators.ADD), a21.reduceLanes(VectorOperators.ADD),
-            a22.reduceLanes(VectorOperators.ADD), a23.reduceLanes(VectorOperators.ADD),
-            a30.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD),
-            a32.reduceLanes(VectorOperators.ADD), a33.reduceLanes(VectorOperators.ADD)};
+        // Lanes are summed in order, not with reduceLanes (whose order of additions is unspecified
+        // and differs between interpreted and compiled code): scores must not depend on the JIT.
+        FloatVector[] acc = {a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33};
+        float[] s = new float[16];
+        float[] lanesOut = new float[F.length()];
+        for (int i = 0; i < 16; i++) {
+            s[i] = sumInOrder(acc[i], lanesOut);
+        }
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
                 float v = s[i * 4 + j];
@@ -129,6 +127,15 @@ public final class SmallBatchTiles implements TileSource {
                 out[(lq + i) * ld + lj + j] = v;
             }
         }
+    }
+
+    private static float sumInOrder(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        float sum = 0;
+        for (float x : scratch) {
+            sum += x;
+        }
+        return sum;
     }
 
     /** One dot product (edges of the blocks). */
@@ -142,7 +149,7 @@ public final class SmallBatchTiles implements TileSource {
             acc = FloatVector.fromMemorySegment(F, qy, qb + d * 4L, ORDER)
                     .fma(FloatVector.fromMemorySegment(F, db, dbb + d * 4L, ORDER), acc);
         }
-        float v = acc.reduceLanes(VectorOperators.ADD);
+        float v = sumInOrder(acc, new float[lanes]);
         for (int d = bound; d < depth; d++) {
             v += qy.getAtIndex(ValueLayout.JAVA_FLOAT, (long) gq * depth + d)
                     * db.getAtIndex(ValueLayout.JAVA_FLOAT, (long) gj * depth + d);
