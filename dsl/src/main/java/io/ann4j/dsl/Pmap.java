@@ -141,7 +141,7 @@ public final class Pmap {
                     full[i] = spec.isStatic(i) ? staticValues[i] : tensors[t++];
                 }
                 return fn.apply(full);
-            }, JitConfig.defaults()));
+            }, spec.config()));
             int count = devices;
             List<CompletableFuture<Object>> runs = new ArrayList<>();
             for (Object[] slice : perDevice) {

@@ -6,26 +6,32 @@ import java.util.Arrays;
  * {@code jax.pmap}'s arguments: {@code inAxes} (one per argument; {@code null} broadcasts the
  * argument to every device, JAX's {@code None}), {@code outAxes} (where each output stacks the
  * devices; one value applies to all outputs) and {@code staticArgnums} (JAX's
- * {@code static_broadcasted_argnums}: Java values, not tensors).
+ * {@code static_broadcasted_argnums}: Java values, not tensors), and the {@link JitConfig} the
+ * per-device function compiles with.
  */
-public record PmapSpec(Integer[] inAxes, int[] outAxes, int[] staticArgnums) {
+public record PmapSpec(Integer[] inAxes, int[] outAxes, int[] staticArgnums, JitConfig config) {
 
     /** Every argument mapped along axis 0, outputs stacked along axis 0. */
     public static PmapSpec defaults() {
-        return new PmapSpec(null, new int[] {0}, new int[0]);
+        return new PmapSpec(null, new int[] {0}, new int[0], JitConfig.defaults());
     }
 
     /** One in-axis per argument ({@code null}: not mapped). */
     public static PmapSpec inAxes(Integer... axes) {
-        return new PmapSpec(axes.clone(), new int[] {0}, new int[0]);
+        return new PmapSpec(axes.clone(), new int[] {0}, new int[0], JitConfig.defaults());
     }
 
     public PmapSpec outAxes(int... axes) {
-        return new PmapSpec(inAxes, axes.clone(), staticArgnums);
+        return new PmapSpec(inAxes, axes.clone(), staticArgnums, config);
     }
 
     public PmapSpec staticArgnums(int... positions) {
-        return new PmapSpec(inAxes, outAxes, positions.clone());
+        return new PmapSpec(inAxes, outAxes, positions.clone(), config);
+    }
+
+    /** How the per-device function is compiled (its backend and options). */
+    public PmapSpec withConfig(JitConfig jitConfig) {
+        return new PmapSpec(inAxes, outAxes, staticArgnums, jitConfig);
     }
 
     boolean isStatic(int position) {

@@ -7,6 +7,7 @@ import static io.ann4j.dsl.Ops.transpose;
 
 import io.ann4j.dsl.Ann;
 import io.ann4j.dsl.Jit;
+import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Jitted;
 import io.ann4j.dsl.Tensor;
 import io.ann4j.dsl.TopK;
@@ -52,6 +53,11 @@ public final class MipsExample {
 
     /** Builds a random database and queries, searches, and checks against exact search. */
     public static Report run(int n, int q, int d, int k, double recallTarget, int runs) {
+        return run(n, q, d, k, recallTarget, runs, JitConfig.defaults());
+    }
+
+    /** {@link #run(int, int, int, int, double, int)} on a chosen backend, e.g. {@code JitConfig.defaults().backend("tpu")}. */
+    public static Report run(int n, int q, int d, int k, double recallTarget, int runs, JitConfig config) {
         // 1. Data: a database of n embeddings and q queries, f32 (a fixed seed: reruns agree).
         Nd4j.getRandom().setSeed(42);
         INDArray db = Nd4j.randn(DataType.FLOAT, n, d);
@@ -60,10 +66,10 @@ public final class MipsExample {
         // 2. The program, written as in JAX: scores = qy . db^T, then the approximate top k.
         //    Jit traces it once per input shape; the compiler folds the transpose into the
         //    product and fuses product and top-k into one tiled pass (no [q, n] score matrix).
-        Jitted<TopK> mips = Jit.jit((Tensor x, Tensor y) -> approxMaxK(dot(x, transpose(y)), k, recallTarget));
+        Jitted<TopK> mips = Jit.jit((Tensor x, Tensor y) -> approxMaxK(dot(x, transpose(y)), k, recallTarget), config);
 
         // 3. Ground truth: the exact top k of the same scores.
-        Jitted<TopK> exact = Jit.jit((Tensor x, Tensor y) -> topK(dot(x, transpose(y)), k));
+        Jitted<TopK> exact = Jit.jit((Tensor x, Tensor y) -> topK(dot(x, transpose(y)), k), config);
 
         TopK approx = null;
         TopK truth = null;

@@ -15,6 +15,7 @@ import io.ann4j.compiler.spi.Devices;
 import io.ann4j.dsl.Ann;
 import io.ann4j.dsl.ApproxTopKOptions;
 import io.ann4j.dsl.Jit;
+import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Jitted;
 import io.ann4j.dsl.KeyValue;
 import io.ann4j.dsl.Pmap;
@@ -63,6 +64,11 @@ public final class PmapExample {
     }
 
     public static Report run(int n, int q, int d, int k, double recall, int devices, int runs) {
+        return run(n, q, d, k, recall, devices, runs, JitConfig.defaults());
+    }
+
+    /** The same on a chosen backend (the per-device program, the merge and the references). */
+    public static Report run(int n, int q, int d, int k, double recall, int devices, int runs, JitConfig config) {
         if (n % devices != 0) {
             throw new IllegalArgumentException("--n (" + n + ") must divide evenly over --devices (" + devices + ")");
         }
@@ -83,17 +89,17 @@ public final class PmapExample {
                     ApproxTopKOptions.k(k).reductionDimension(1).recallTarget(recall)
                             .reductionInputSizeOverride(n).aggregateToTopk(false));
             return new TopK(r.values(), add(r.indices(), offset));
-        }, PmapSpec.inAxes(null, 0, 0).outAxes(1, 1));
+        }, PmapSpec.inAxes(null, 0, 0).outAxes(1, 1).withConfig(config));
 
         // 3. The host side, as the seed writes it: collapse the device axis into the candidates,
         //    sort (ascending, so the scores are negated for MIPS) and keep k.
         Jitted<TopK> merge = Jit.jit((Tensor v, Tensor i) -> {
             KeyValue sorted = sortKeyVal(neg(collapse(v, 1, 3)), collapse(i, 1, 3), 1);
             return new TopK(neg(sliceInDim(sorted.keys(), 0, k, 1)), sliceInDim(sorted.values(), 0, k, 1));
-        });
+        }, config);
 
-        Jitted<TopK> single = Jit.jit((Tensor x, Tensor y) -> approxMaxK(dot(x, transpose(y)), k, recall));
-        Jitted<TopK> exact = Jit.jit((Tensor x, Tensor y) -> topK(dot(x, transpose(y)), k));
+        Jitted<TopK> single = Jit.jit((Tensor x, Tensor y) -> approxMaxK(dot(x, transpose(y)), k, recall), config);
+        Jitted<TopK> exact = Jit.jit((Tensor x, Tensor y) -> topK(dot(x, transpose(y)), k), config);
 
         TopK truth = exact.call(qy, db);
         TopK[] last = new TopK[2];

@@ -8,9 +8,11 @@ import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 class MipsExampleTest {
-    @Test
-    void tutorialRunsAndMeetsTheRecallTarget() {
-        MipsExample.Report r = MipsExample.run(20_000, 100, 64, 10, 0.95, 2);
+    /** Every example runs on every backend; the tpu one is the emulator of the TPU algorithm. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cpu", "tpu"})
+    void tutorialRunsAndMeetsTheRecallTarget(String backend) {
+        MipsExample.Report r = MipsExample.run(20_000, 100, 64, 10, 0.95, 2, io.ann4j.dsl.JitConfig.defaults().backend(backend));
         assertTrue(r.recall() >= 0.95, "recall " + r.recall());
         assertEquals(20_000, r.n());
         assertTrue(r.approxMs() > 0 && r.exactMs() > 0);
