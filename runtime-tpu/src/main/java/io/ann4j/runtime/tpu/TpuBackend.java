@@ -5,18 +5,68 @@ import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.spi.Backend;
 import io.ann4j.compiler.spi.Executable;
 import io.ann4j.runtime.tpu.emulator.Emulator;
+import io.ann4j.runtime.tpu.pjrt.PjrtClient;
+import io.ann4j.runtime.tpu.pjrt.PjrtConfig;
+import io.ann4j.runtime.tpu.pjrt.PjrtExecutable;
+import io.ann4j.runtime.tpu.pjrt.PjrtPlugin;
 import io.ann4j.runtime.tpu.stablehlo.StableHloChecker;
 import io.ann4j.runtime.tpu.stablehlo.StableHloEmitter;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The TPU backend: lowers each graph to StableHLO as JAX would for a TPU and runs it in the
- * emulator of the TPU algorithm ({@link Emulator}). This build has no PJRT runner, so programs
- * never leave the CPU; the emulator makes the TPU's semantics (bins, comparator, output shapes)
- * testable anywhere. Pick it with {@code JitConfig.defaults().backend("tpu")}.
+ * The TPU backend: lowers each graph to StableHLO as JAX would, then runs it one of two ways.
+ *
+ * <ul>
+ *   <li><b>PJRT</b>, when a plugin is configured ({@code -Dann4j.pjrt.plugin=/path/libtpu.so} or
+ *       {@code ANN4J_PJRT_PLUGIN}; see {@link PjrtConfig}): the module is compiled and run by the
+ *       plugin through the PJRT C API ({@link PjrtClient}), on its device 0. {@code
+ *       ann4j.pjrt.platform} ({@code tpu}, {@code cuda}, {@code cpu}) picks the lowering: the
+ *       TPU's {@code ApproxTopK}, or with {@code is_fallback = true} elsewhere. One client per
+ *       process serves every backend instance; a plugin that fails to load fails the compile with
+ *       a {@link io.ann4j.runtime.tpu.pjrt.PjrtException} (no silent fallback).
+ *   <li><b>Emulator</b>, when no plugin is configured: the TPU lowering runs on the CPU in the
+ *       emulator of the TPU algorithm ({@link Emulator}), so the TPU's semantics (bins,
+ *       comparator, output shapes) are testable anywhere.
+ * </ul>
+ *
+ * The path taken is logged once at INFO ({@code System.Logger} "io.ann4j.runtime.tpu.TpuBackend").
+ * Pick this backend with {@code JitConfig.defaults().backend("tpu")}.
  */
 public final class TpuBackend implements Backend {
     public static final String NAME = "tpu";
+
+    private static final System.Logger LOG = System.getLogger(TpuBackend.class.getName());
+
+    /** The process's PJRT client, made on first use (a TPU admits one client per process). */
+    private static final class Shared {
+        private static PjrtClient client;
+        private static PjrtConfig config;
+        private static boolean loggedEmulator;
+
+        static synchronized PjrtClient client(PjrtConfig c) {
+            if (client == null || !c.equals(config)) {
+                PjrtClient made = PjrtClient.create(PjrtPlugin.load(c.plugin()));
+                if (client != null) {
+                    client.close();
+                }
+                client = made;
+                config = c;
+                LOG.log(System.Logger.Level.INFO, "ann4j tpu backend: running through PJRT, {0}, lowering for {1}",
+                        made, c.platform());
+            }
+            return client;
+        }
+
+        static synchronized void logEmulator() {
+            if (!loggedEmulator) {
+                loggedEmulator = true;
+                LOG.log(System.Logger.Level.INFO, "ann4j tpu backend: no PJRT plugin configured (-D"
+                        + PjrtConfig.PLUGIN_PROPERTY + " or " + PjrtConfig.PLUGIN_ENV
+                        + "); running the TPU lowering in the emulator on the CPU");
+            }
+        }
+    }
 
     @Override
     public String name() {
@@ -25,11 +75,22 @@ public final class TpuBackend implements Backend {
 
     @Override
     public Executable compile(Graph graph, CompileOptions options) {
-        String module = StableHloEmitter.emit(graph, "main", true);
+        Optional<PjrtConfig> pjrt = PjrtConfig.fromEnvironment();
+        boolean tpu = pjrt.map(PjrtConfig::tpu).orElse(true);
+        String module = StableHloEmitter.emit(graph, "main", tpu);
         List<String> problems = StableHloChecker.check(module);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("ann4j emitted a malformed StableHLO module (a bug): " + problems + "\n" + module);
         }
+        if (pjrt.isPresent()) {
+            return PjrtExecutable.compile(Shared.client(pjrt.get()), graph, module);
+        }
+        Shared.logEmulator();
         return Emulator.executable(graph, module);
+    }
+
+    /** Which path {@link #compile} takes here: {@code "pjrt <plugin> (<platform>)"} or {@code "emulator"}. */
+    public static String executionPath() {
+        return PjrtConfig.fromEnvironment().map(c -> "pjrt " + c.plugin() + " (" + c.platform() + ")").orElse("emulator");
     }
 }
