@@ -52,63 +52,66 @@ final class CanonicalScores {
 
     static void apply(SearchRun.Result r, RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n,
                       SideInputs sides, boolean isMax, boolean f64) {
-        int depth = plan.depth();
         int k = r.outSize();
-        long[] packed = new long[k];
-        double[] values = new double[k];
         for (int q = 0; q < r.rows(); q++) {
             int base = q * k;
             int count = 0;
-            for (int i = 0; i < k; i++) {
-                int j = r.indices()[base + i];
-                if (j < 0) {
-                    break; // padding comes last and stays there
-                }
-                double s = 0;
-                float sf = 0;
-                if (!f64 && !plan.transA() && plan.transB()) {
-                    sf = rowDot(lhs, (long) q * depth, rhs, (long) j * depth, depth);
-                } else {
-                    for (int d = 0; d < depth; d++) {
-                        long a = plan.transA() ? (long) d * m + q : (long) q * depth + d;
-                        long b = plan.transB() ? (long) j * depth + d : (long) d * n + j;
-                        if (f64) {
-                            s += lhs.getAtIndex(ValueLayout.JAVA_DOUBLE, a) * rhs.getAtIndex(ValueLayout.JAVA_DOUBLE, b);
-                        } else {
-                            sf += lhs.getAtIndex(ValueLayout.JAVA_FLOAT, a) * rhs.getAtIndex(ValueLayout.JAVA_FLOAT, b);
-                        }
-                    }
-                }
-                double v = f64 ? Epilogue.evalDouble(plan.epilogue(), s, q, j, sides)
-                        : Epilogue.eval(plan.epilogue(), sf, q, j, sides);
-                values[i] = v;
-                long key = f64 ? TotalOrder.selectKey(v, isMax) : TotalOrder.selectKey((float) v, isMax);
-                // best first: key descending, then index ascending (as the selection orders ties)
-                packed[count++] = f64 ? 0 : (((long) (int) key) << 32) | (~j & 0xffffffffL);
+            while (count < k && r.indices()[base + count] >= 0) {
+                count++; // padding (index -1) comes last and stays there
             }
-            if (f64) {
-                Integer[] order = new Integer[count];
-                for (int i = 0; i < count; i++) {
-                    order[i] = i;
-                }
-                int[] idx = Arrays.copyOfRange(r.indices(), base, base + count);
-                double[] vals = Arrays.copyOf(values, count);
-                Arrays.sort(order, (x, y) -> {
-                    int c = Long.compare(TotalOrder.selectKey(vals[y], isMax), TotalOrder.selectKey(vals[x], isMax));
-                    return c != 0 ? c : Integer.compare(idx[x], idx[y]);
-                });
-                for (int i = 0; i < count; i++) {
+            int[] idx = Arrays.copyOfRange(r.indices(), base, base + count);
+            double[] vals = new double[count];
+            long[] keys = new long[count];
+            for (int i = 0; i < count; i++) {
+                int j = idx[i];
+                vals[i] = f64 ? Epilogue.evalDouble(plan.epilogue(), dot64(plan, lhs, rhs, m, n, q, j), q, j, sides)
+                        : Epilogue.eval(plan.epilogue(), dot32(plan, lhs, rhs, m, n, q, j), q, j, sides);
+                keys[i] = f64 ? TotalOrder.selectKey(vals[i], isMax) : TotalOrder.selectKey((float) vals[i], isMax);
+            }
+            // best first: key descending, then index ascending, as the selection orders ties
+            Integer[] order = new Integer[count];
+            for (int i = 0; i < count; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (x, y) -> keys[x] != keys[y] ? Long.compare(keys[y], keys[x]) : Integer.compare(idx[x], idx[y]));
+            for (int i = 0; i < count; i++) {
+                r.indices()[base + i] = idx[order[i]];
+                if (f64) {
                     r.valuesF64()[base + i] = vals[order[i]];
-                    r.indices()[base + i] = idx[order[i]];
-                }
-            } else {
-                Arrays.sort(packed, 0, count);
-                for (int i = 0; i < count; i++) {
-                    long p = packed[count - 1 - i];
-                    r.values()[base + i] = TotalOrder.valueOfSelectKey((int) (p >> 32), isMax);
-                    r.indices()[base + i] = ~(int) p;
+                } else {
+                    r.values()[base + i] = (float) vals[order[i]];
                 }
             }
         }
+    }
+
+    private static float dot32(RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n, int q, int j) {
+        int depth = plan.depth();
+        if (!plan.transA() && plan.transB()) {
+            return rowDot(lhs, (long) q * depth, rhs, (long) j * depth, depth);
+        }
+        float s = 0;
+        for (int d = 0; d < depth; d++) {
+            s += lhs.getAtIndex(ValueLayout.JAVA_FLOAT, lhsAt(plan, m, q, d))
+                    * rhs.getAtIndex(ValueLayout.JAVA_FLOAT, rhsAt(plan, n, j, d));
+        }
+        return s;
+    }
+
+    private static double dot64(RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n, int q, int j) {
+        double s = 0;
+        for (int d = 0; d < plan.depth(); d++) {
+            s += lhs.getAtIndex(ValueLayout.JAVA_DOUBLE, lhsAt(plan, m, q, d))
+                    * rhs.getAtIndex(ValueLayout.JAVA_DOUBLE, rhsAt(plan, n, j, d));
+        }
+        return s;
+    }
+
+    private static long lhsAt(RegionPlan plan, int m, int q, int d) {
+        return plan.transA() ? (long) d * m + q : (long) q * plan.depth() + d;
+    }
+
+    private static long rhsAt(RegionPlan plan, int n, int j, int d) {
+        return plan.transB() ? (long) j * plan.depth() + d : (long) d * n + j;
     }
 }
