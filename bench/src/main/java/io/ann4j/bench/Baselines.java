@@ -24,29 +24,23 @@ final class Baselines {
      * transpose flag, nothing copied) into a preallocated {@code [Q, N]} output, with OpenBLAS on
      * every core: the product alone, as fast as this machine's BLAS does it.
      */
-    static double sgemmMs(INDArray qy, INDArray db, int runs) {
+    static Runnable sgemm(INDArray qy, INDArray db, FloatPointer out) {
         int q = (int) qy.size(0);
         int n = (int) db.size(0);
         int d = (int) db.size(1);
-        try (FloatPointer out = new FloatPointer((long) q * n)) {
-            FloatPointer a = floats(qy);
-            FloatPointer b = floats(db);
-            return Stats.medianMs(runs, () -> openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, q, n, d, 1f,
-                    a, d, b, d, 0f, out, n));
-        }
+        FloatPointer a = floats(qy);
+        FloatPointer b = floats(db);
+        return () -> openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, q, n, d, 1f, a, d, b, d, 0f, out, n);
     }
 
     /** oneDNN's {@code dnnl_sgemm} alone, on every core: the fastest f32 product this machine has. */
-    static double onednnMs(INDArray qy, INDArray db, int runs) {
+    static Runnable onednn(INDArray qy, INDArray db, FloatPointer out) {
         int q = (int) qy.size(0);
         int n = (int) db.size(0);
         int d = (int) db.size(1);
-        try (FloatPointer out = new FloatPointer((long) q * n)) {
-            FloatPointer a = floats(qy);
-            FloatPointer b = floats(db);
-            return Stats.medianMs(runs, () -> io.ann4j.runtime.cpu.search.OneDnn.sgemmAllThreads(false, true, q, n, d,
-                    a, d, b, d, out, n));
-        }
+        FloatPointer a = floats(qy);
+        FloatPointer b = floats(db);
+        return () -> io.ann4j.runtime.cpu.search.OneDnn.sgemmAllThreads(false, true, q, n, d, a, d, b, d, out, n);
     }
 
     /** {@code cblas_sgemv} of the database with one query: the time to read the database once. */
