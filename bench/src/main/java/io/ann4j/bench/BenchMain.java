@@ -118,7 +118,7 @@ public final class BenchMain {
         double recBins = Ann.recall(bins.call(qy, db).indicesArray(), truth.indicesArray());
         Row r = new Row().put("op", "search").put("dtype", "f32").put("metric", metric).put("q", q).put("n", n)
                 .put("d", (int) db.size(1)).put("k", k).put("recall_target", recall).put("recall", rec)
-                .put("ann4j_ms", ann4j).put("path", "threshold, " + io.ann4j.runtime.cpu.search.GemmTiles.library() + " tiles").put("ann4j_bins_ms", binsMs).put("recall_bins", recBins);
+                .put("ann4j_ms", ann4j).put("path", "threshold, " + io.ann4j.runtime.cpu.search.TopKSearch.productPath(q, n, (int) db.size(1))).put("ann4j_bins_ms", binsMs).put("recall_bins", recBins);
         if (MemoryProbe.available()) {
             double before = MemoryProbe.residentMb();
             MemoryProbe.reset();

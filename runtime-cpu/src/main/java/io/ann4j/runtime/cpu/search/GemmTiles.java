@@ -48,7 +48,7 @@ public final class GemmTiles implements TileSource {
         this.f64 = lhs.dataType() == DataType.DOUBLE;
         long rows = transA ? lhs.size(1) : lhs.size(0);
         long cols = transB ? rhs.size(0) : rhs.size(1);
-        this.oneDnn = !f64 && rows * cols * depth >= ONEDNN_MIN_WORK && OneDnn.available();
+        this.oneDnn = usesOneDnn(rows, cols, depth, f64);
     }
 
     @Override
@@ -112,9 +112,9 @@ public final class GemmTiles implements TileSource {
     }
 
     /** Tile sizes, measured here (see {@code bench/run}); the properties exist for tuning. */
-    /** Which library computes the f32 tiles, for the bench's {@code path}. */
-    public static String library() {
-        return OneDnn.available() ? "onednn" : "openblas";
+    /** Whether a product of this size runs on oneDNN (f32, large enough, oneDNN loaded). */
+    static boolean usesOneDnn(long rows, long cols, long depth, boolean f64) {
+        return !f64 && rows * cols * depth >= ONEDNN_MIN_WORK && OneDnn.available();
     }
 
     /**

@@ -33,7 +33,7 @@ public final class TopKSearch {
         SelectionPlan selection = SelectionPlan.of(plan.reduction(), scoreType, mode, !f64);
         SideInputs sides = sides(plan, inputs, f64);
         TileScanner scanner = scanner(plan.epilogue(), selection.isMax(), f64);
-        TileSource tiles = useSmallBatchKernel(plan, m, f64)
+        TileSource tiles = useSmallBatchKernel(plan.transA(), plan.transB(), m, f64)
                 ? new SmallBatchTiles(lhs, rhs, plan.depth())
                 : new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
         SearchRun.Result r = BlasThreads.singleThreaded(() -> SearchRun.run(m, n, tiles, scanner, sides, selection));
@@ -65,9 +65,23 @@ public final class TopKSearch {
      * gemv, which OpenBLAS streams at bandwidth); the system property
      * {@code ann4j.cpu.smallBatch=false} turns it off (for comparisons).
      */
-    static boolean useSmallBatchKernel(RegionPlan plan, int queries, boolean f64) {
-        return !f64 && queries >= 2 && queries <= SmallBatchTiles.MAX_QUERIES && !plan.transA() && plan.transB()
+    static boolean useSmallBatchKernel(boolean transA, boolean transB, int queries, boolean f64) {
+        return !f64 && queries >= 2 && queries <= SmallBatchTiles.MAX_QUERIES && !transA && transB
                 && !"false".equals(System.getProperty("ann4j.cpu.smallBatch"));
+    }
+
+    /**
+     * Which product a fused f32 search of {@code queries [Q, D]} against a database {@code [N, D]}
+     * runs on, by the same rules the search applies: for the bench's {@code path}.
+     */
+    public static String productPath(int queries, int rows, int depth) {
+        if (queries == 1) {
+            return "openblas gemv";
+        }
+        if (useSmallBatchKernel(false, true, queries, false)) {
+            return "vector micro-kernel";
+        }
+        return (GemmTiles.usesOneDnn(queries, rows, depth, false) ? "onednn" : "openblas") + " tiles";
     }
 
     /**
