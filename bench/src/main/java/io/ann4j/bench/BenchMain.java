@@ -76,7 +76,10 @@ public final class BenchMain {
                 scaling();
                 memory();
             }
-            compileCost();
+            Row compile = CompileCost.measure(out);
+            if (compile != null) {
+                rows.add(compile);
+            }
             targets();
         }
         if (o.json != null) {
@@ -216,55 +219,6 @@ public final class BenchMain {
                 extra, r.indicesArray().length() * 8 / 1024, ms);
         rows.add(new Row().put("op", "memory").put("q", 4096).put("n", 1_000_000).put("d", D).put("k", K)
                 .put("recall_target", RECALL).put("extra_mb", extra).put("ann4j_ms", ms));
-    }
-
-    /**
-     * First calls in fresh JVMs: with the kernels the build bundles; without them and an empty
-     * persistent cache (javac runs); without them again on the cache the previous JVM filled.
-     */
-    private void compileCost() throws IOException {
-        Path dir = Files.createTempDirectory("ann4j-kernel-cache");
-        String[] bundled = child(dir, true);
-        String[] cold = child(dir, false);
-        String[] warm = child(dir, false);
-        out.println();
-        if (bundled == null || cold == null || warm == null) {
-            out.println("compile cost: a child JVM failed");
-            return;
-        }
-        out.println("compile cost, fresh JVMs, Q=16 N=10000 (compile = trace + passes + kernel; first call adds a run on a cold JVM):");
-        out.printf(Locale.ROOT, "  kernels bundled with the build:    compile %7s ms, first call %7s ms (%s compiled, %s loaded)%n",
-                bundled[0], bundled[1], bundled[2], bundled[3]);
-        out.printf(Locale.ROOT, "  empty persistent cache (javac):    compile %7s ms, first call %7s ms (%s compiled, %s loaded)%n",
-                cold[0], cold[1], cold[2], cold[3]);
-        out.printf(Locale.ROOT, "  second JVM, same persistent cache: compile %7s ms, first call %7s ms (%s compiled, %s loaded)%n",
-                warm[0], warm[1], warm[2], warm[3]);
-        rows.add(new Row().put("op", "compile").put("compile_ms", Double.parseDouble(bundled[0]))
-                .put("first_call_ms", Double.parseDouble(bundled[1]))
-                .put("javac_compile_ms", Double.parseDouble(cold[0])).put("javac_first_call_ms", Double.parseDouble(cold[1]))
-                .put("cached_compile_ms", Double.parseDouble(warm[0])).put("cached_first_call_ms", Double.parseDouble(warm[1])));
-    }
-
-    private static String[] child(Path cacheDir, boolean bundled) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Dorg.bytedeco.javacpp.logger=slf4j", "-Dann4j.cache.dir=" + cacheDir,
-                "-Dann4j.cache.bundled=" + bundled, "-cp", System.getProperty("java.class.path"), CompileCost.class.getName());
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String last = null;
-            for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
-                if (line.matches("[0-9.]+ [0-9.]+ [0-9]+ [0-9]+")) {
-                    last = line;
-                }
-            }
-            return p.waitFor() == 0 && last != null ? last.split(" ") : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /** Issue 3's targets, as ratios of this run's figures. */

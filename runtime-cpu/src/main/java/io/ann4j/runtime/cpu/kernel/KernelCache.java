@@ -9,31 +9,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * Compiled kernels by signature: in memory for the process, and optionally in a directory that
  * outlives it (like JAX's persistent compilation cache), so that a second process skips javac.
  *
- * <p>An entry's file name is the SHA-256 of the kernel's signature, the JDK version, the entry
- * format and a fingerprint of the generator. The file repeats the JDK and key, then the class
- * bytes and their SHA-256; anything that does not
- * match (a corrupt or truncated file, an entry written by another JDK) is ignored, recompiled
+ * <p>An entry's file name is a 64-bit hash (CRC-32C and CRC-32, both intrinsics) of its key:
+ * the kernel's signature, the JDK version, the entry format and a fingerprint of the generator.
+ * The file repeats the whole key, then the class bytes and their checksum; anything that does
+ * not match (a corrupt or truncated file, an entry written by another JDK or for another kernel
+ * whose name collides) is ignored, recompiled
  * and rewritten, never loaded. Writes go to a temporary file first and are moved into place.
  * The build bundles the entries of the common searches in the jar ({@code
  * META-INF/ann4j/kernels}), read before the directory.
  */
 public final class KernelCache {
     private static final String MAGIC = "ann4j-kernel";
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
     private static final String BUNDLED = "/META-INF/ann4j/kernels/";
-    private static final System.Logger LOG = System.getLogger(KernelCache.class.getName());
+
+    /** Looked up on the first warning only: the logging machinery costs a cold process ~3 ms. */
+    private static System.Logger log() {
+        return System.getLogger(KernelCache.class.getName());
+    }
 
     private final Path directory;
     private final Map<String, TileScanner> memory = new ConcurrentHashMap<>();
@@ -87,7 +91,7 @@ public final class KernelCache {
         String key = key(signature);
         byte[] bytes = readBundled(key, binary);
         if (bytes == null && directory != null) {
-            bytes = readFile(directory.resolve(key + ".kernel"), key, binary);
+            bytes = readFile(directory.resolve(fileName(key) + ".kernel"), key, binary);
         }
         if (bytes != null) {
             TileScanner s = instantiate(binary, bytes);
@@ -121,7 +125,7 @@ public final class KernelCache {
             return (TileScanner) cls.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
             rejected.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "kernel {0} does not load ({1}); recompiling", binary, e);
+            log().log(System.Logger.Level.WARNING, "kernel {0} does not load ({1}); recompiling", binary, e);
             return null;
         }
     }
@@ -131,8 +135,8 @@ public final class KernelCache {
         if ("false".equals(System.getProperty("ann4j.cache.bundled"))) {
             return null; // the bench turns them off to measure javac and the directory alone
         }
-        try (var in = KernelCache.class.getResourceAsStream(BUNDLED + key + ".kernel")) {
-            return in == null ? null : parse(in.readAllBytes(), key, binary, "bundled " + key);
+        try (var in = KernelCache.class.getResourceAsStream(BUNDLED + fileName(key) + ".kernel")) {
+            return in == null ? null : parse(in.readAllBytes(), key, binary, "bundled " + fileName(key));
         } catch (IOException e) {
             return null;
         }
@@ -144,6 +148,13 @@ public final class KernelCache {
      */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
+        if (Files.isDirectory(dir)) { // entries of an earlier generator would only bloat the jar
+            try (var old = Files.newDirectoryStream(dir, "*.kernel")) {
+                for (Path p : old) {
+                    Files.delete(p);
+                }
+            }
+        }
         KernelCache seed = new KernelCache(dir);
         for (Epilogue e : SEEDED) {
             seed.scanner(e, true);
@@ -159,8 +170,9 @@ public final class KernelCache {
             new Epilogue.Unary(io.ann4j.compiler.ops.UnaryOp.Kind.NEG,
                     new Epilogue.Binary(io.ann4j.compiler.ops.BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score())));
 
+    /** The full JDK build (e.g. 25+36-LTS): class files and intrinsics are only trusted on it. */
     static String jdkVersion() {
-        return Runtime.version().toString();
+        return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version");
     }
 
     /**
@@ -169,31 +181,49 @@ public final class KernelCache {
      * reuses an old entry (and a hit needs no source generation).
      */
     private static String key(String signature) {
-        return HexFormat.of().formatHex(sha256((signature + "\n" + jdkVersion() + "\n" + FORMAT + "\n" + FINGERPRINT)
-                .getBytes(StandardCharsets.UTF_8)));
+        return signature + "\n" + jdkVersion() + "\n" + FORMAT + "\n" + FINGERPRINT;
+    }
+
+    /**
+     * The file name of a key. Not a cryptographic hash on purpose: SHA-256's provider costs a
+     * cold process ~25 ms, half the budget of a cached first call, and a name collision is caught
+     * by the key the entry repeats.
+     */
+    private static String fileName(String key) {
+        return HexFormat.of().toHexDigits(hash64(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static final String FINGERPRINT = fingerprint();
 
     private static String fingerprint() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : new Class<?>[] {KernelGenerator.class, TileScanner.class, SideInputs.class,
-                    io.ann4j.runtime.cpu.select.RowTopK.class, io.ann4j.runtime.cpu.select.RowBins.class,
-                    io.ann4j.compiler.ops.TotalOrder.class}) {
-                try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
-                    md.update(in == null ? new byte[0] : in.readAllBytes());
-                }
+        CRC32C a = new CRC32C();
+        CRC32 b = new CRC32();
+        for (Class<?> c : new Class<?>[] {KernelGenerator.class, TileScanner.class, SideInputs.class,
+                io.ann4j.runtime.cpu.select.RowTopK.class, io.ann4j.runtime.cpu.select.RowBins.class,
+                io.ann4j.compiler.ops.TotalOrder.class}) {
+            try (var in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
+                a.update(bytes);
+                b.update(bytes);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
+        return HexFormat.of().toHexDigits(a.getValue() << 32 | b.getValue());
+    }
+
+    /** CRC-32C in the high half, CRC-32 in the low: two independent checks of the same bytes. */
+    static long hash64(byte[] data) {
+        CRC32C a = new CRC32C();
+        a.update(data);
+        CRC32 b = new CRC32();
+        b.update(data);
+        return a.getValue() << 32 | b.getValue();
     }
 
     /** The file an entry lives in (tests corrupt it on purpose). */
     public Path entryPath(Epilogue epilogue, boolean isMax) {
-        return directory.resolve(key(epilogue + (isMax ? "|max" : "|min")) + ".kernel");
+        return directory.resolve(fileName(key(epilogue + (isMax ? "|max" : "|min"))) + ".kernel");
     }
 
     private byte[] readFile(Path file, String key, String binary) {
@@ -222,11 +252,10 @@ public final class KernelCache {
             if (why == null) {
                 byte[] bytes = new byte[in.readInt()];
                 in.readFully(bytes);
-                byte[] digest = new byte[32];
-                in.readFully(digest);
+                long checksum = in.readLong();
                 if (in.read() != -1) {
                     why = "trailing bytes";
-                } else if (!Arrays.equals(digest, sha256(bytes))) {
+                } else if (checksum != hash64(bytes)) {
                     why = "checksum mismatch";
                 } else {
                     return bytes;
@@ -241,7 +270,7 @@ public final class KernelCache {
 
     private void reject(String file, String why) {
         rejected.incrementAndGet();
-        LOG.log(System.Logger.Level.WARNING, "ignoring kernel cache entry {0}: {1}; recompiling", file, why);
+        log().log(System.Logger.Level.WARNING, "ignoring kernel cache entry {0}: {1}; recompiling", file, why);
     }
 
     private static void writeEntry(Path directory, String key, String binary, byte[] bytes) {
@@ -256,23 +285,15 @@ public final class KernelCache {
                 out.writeUTF(binary);
                 out.writeInt(bytes.length);
                 out.write(bytes);
-                out.write(sha256(bytes));
+                out.writeLong(hash64(bytes));
             }
-            Path tmp = Files.createTempFile(directory, key, ".tmp");
+            Path tmp = Files.createTempFile(directory, fileName(key), ".tmp");
             Files.write(tmp, buf.toByteArray());
-            Files.move(tmp, directory.resolve(key + ".kernel"), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(tmp, directory.resolve(fileName(key) + ".kernel"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // A cache that cannot be written only costs the next process a compile.
-            LOG.log(System.Logger.Level.WARNING, "cannot write kernel cache entry in {0}: {1}", directory, e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            log().log(System.Logger.Level.WARNING, "cannot write kernel cache entry in {0}: {1}", directory, e);
         }
     }
 }
