@@ -200,7 +200,7 @@ public final class Ops {
 
     /** {@code approx_max_k} with every option. */
     public static TopK approxMaxK(Tensor operand, ApproxTopKOptions options) {
-        return pair(new ApproxTopK(options.params(true)), operand);
+        return ExactTopKGradient.apply(options, true, operand);
     }
 
     /** The {@code k} smallest values, approximately (JAX's {@code approx_min_k}), ascending. */
@@ -215,7 +215,7 @@ public final class Ops {
 
     /** {@code approx_min_k} with every option. */
     public static TopK approxMinK(Tensor operand, ApproxTopKOptions options) {
-        return pair(new ApproxTopK(options.params(false)), operand);
+        return ExactTopKGradient.apply(options, false, operand);
     }
 
     /** JAX's exact {@code lax.top_k} over the last dimension: the ground truth of a search. */
@@ -284,6 +284,46 @@ public final class Ops {
 
     public static Tensor square(Tensor x) {
         return one(new UnaryOp(UnaryOp.Kind.SQUARE), x);
+    }
+
+    /** Elementwise e^x. */
+    public static Tensor exp(Tensor x) {
+        return one(new UnaryOp(UnaryOp.Kind.EXP), x);
+    }
+
+    /** Elementwise natural logarithm. */
+    public static Tensor log(Tensor x) {
+        return one(new UnaryOp(UnaryOp.Kind.LOG), x);
+    }
+
+    /** Elementwise sign: -1, 0 or 1 (NaN stays NaN); its derivative is zero. */
+    public static Tensor sign(Tensor x) {
+        return one(new UnaryOp(UnaryOp.Kind.SIGN), x);
+    }
+
+    /**
+     * The transpose of {@link #gatherRows(Tensor, Tensor, int)}: sums {@code updates}
+     * {@code [B..., I..., R...]} into the rows {@code indices} {@code [B..., I...]} name of a
+     * zero array {@code [B..., size, R...]}, in a fixed order (a deterministic segment sum).
+     */
+    public static Tensor scatterAddRows(Tensor updates, Tensor indices, int size, int batchDims) {
+        return one(new io.ann4j.compiler.ops.ScatterAddRows(batchDims, size), updates, indices);
+    }
+
+    /**
+     * {@code log(sum(exp(x)))} over {@code axis}, computed stably (the maximum subtracted first
+     * and added back; its contributions to the derivative cancel, leaving the softmax).
+     */
+    public static Tensor logSumExp(Tensor x, int axis) {
+        int[] keep = new int[x.rank() - 1];
+        for (int a = 0, j = 0; a < x.rank(); a++) {
+            if (a != axis) {
+                keep[j++] = a;
+            }
+        }
+        Tensor max = reduceMax(x, axis);
+        Tensor shifted = sub(x, broadcastInDim(max, x.shape(), keep));
+        return add(log(sum(exp(shifted), axis)), max);
     }
 
     public static Tensor abs(Tensor x) {

@@ -98,25 +98,9 @@ public final class Vmap {
         }
         Graph example = inner.builder.build(Pytree.flatten(out).stream().map(t -> t.valueIn(inner)).toList());
         Graph batchedGraph = Batching.batch(example, batched, size);
-        List<Tensor> results = inline(batchedGraph, moved);
+        List<Tensor> results = Staged.inline(batchedGraph, moved);
         List<Tensor> placed = results.stream().map(t -> moveAxis(t, 0, outAxis < 0 ? outAxis + t.rank() : outAxis)).toList();
         return (R) Pytree.unflatten(out, placed.iterator());
-    }
-
-    /** Replays {@code g} in the trace of {@code args} (all symbolic). */
-    private static List<Tensor> inline(Graph g, Tensor[] args) {
-        Map<Value, Tensor> env = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            env.put(g.parameters().get(i), args[i]);
-        }
-        for (Node n : g.nodes()) {
-            Tensor[] ins = n.inputs().stream().map(env::get).toArray(Tensor[]::new);
-            List<Tensor> outs = Ops.apply(n.op(), ins);
-            for (int i = 0; i < outs.size(); i++) {
-                env.put(n.outputs().get(i), outs.get(i));
-            }
-        }
-        return g.results().stream().map(env::get).toList();
     }
 
     private static Tensor moveAxis(Tensor t, int from, int to) {

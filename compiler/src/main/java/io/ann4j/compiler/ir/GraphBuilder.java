@@ -48,4 +48,26 @@ public final class GraphBuilder {
     public Graph build(List<Value> results) {
         return new Graph(parameters, nodes, results);
     }
+
+    /** Replays {@code g}'s nodes here on {@code args} (one per parameter) and returns its results. */
+    public List<Value> inline(Graph g, List<Value> args) {
+        if (args.size() != g.parameters().size()) {
+            throw new IllegalArgumentException("inlining a graph of " + g.parameters().size() + " parameters on " + args.size() + " values");
+        }
+        java.util.Map<Value, Value> env = new java.util.HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (!args.get(i).type().equals(g.parameters().get(i).type())) {
+                throw new IllegalArgumentException("inlining: argument " + i + " is " + args.get(i).type() + ", the graph expects "
+                        + g.parameters().get(i).type());
+            }
+            env.put(g.parameters().get(i), args.get(i));
+        }
+        for (Node n : g.nodes()) {
+            List<Value> outs = add(n.op(), n.inputs().stream().map(env::get).toList());
+            for (int i = 0; i < outs.size(); i++) {
+                env.put(n.outputs().get(i), outs.get(i));
+            }
+        }
+        return g.results().stream().map(env::get).toList();
+    }
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * devices and needs nothing per op; a second backend (StableHLO) lowers the same records.
  */
 public sealed interface Op extends java.io.Serializable
-        permits ApproxTopK, BinaryOp, BroadcastInDim, Concatenate, Constant, Convert, DotGeneral,
-                FusedRegion, GatherRows, Iota, Reduce, Reshape, Slice, SortKeyVal, TopK, Transpose,
+        permits ApproxTopK, BinaryOp, BroadcastInDim, Concatenate, Constant, Convert, CustomDerivative, DotGeneral,
+                FusedRegion, GatherRows, Iota, Reduce, Reshape, ScatterAddRows, Slice, SortKeyVal, TopK, Transpose,
                 UnaryOp {
 
     /** JAX's name of the op, used in error messages. */

@@ -7,7 +7,18 @@ import java.util.List;
 public record UnaryOp(Kind kind) implements Op {
 
     /** The elementwise unary functions. */
-    public enum Kind { NEG, SQRT, SQUARE, ABS }
+    public enum Kind {
+        NEG, SQRT, SQUARE, ABS, EXP, LOG, SIGN;
+
+        /**
+         * Whether search kernels take it into their epilogue: the correctly rounded ones, whose
+         * SIMD and scalar forms agree bit for bit (the Vector API's exp and log do not promise
+         * that; sign is only met in gradients, after the search).
+         */
+        public boolean fusable() {
+            return this == NEG || this == SQRT || this == SQUARE || this == ABS;
+        }
+    }
 
     @Override
     public String name() {
@@ -17,7 +28,7 @@ public record UnaryOp(Kind kind) implements Op {
     @Override
     public List<TensorType> inferTypes(List<TensorType> inputs) {
         Checks.arity(name(), inputs, 1);
-        if (kind == Kind.SQRT) {
+        if (kind == Kind.SQRT || kind == Kind.EXP || kind == Kind.LOG) {
             Checks.floating(name(), "operand", inputs.get(0));
         }
         return List.of(inputs.get(0));

@@ -19,6 +19,8 @@ import io.ann4j.compiler.ops.Iota;
 import io.ann4j.compiler.ops.Op;
 import io.ann4j.compiler.ops.Reduce;
 import io.ann4j.compiler.ops.Reshape;
+import io.ann4j.compiler.ops.CustomDerivative;
+import io.ann4j.compiler.ops.ScatterAddRows;
 import io.ann4j.compiler.ops.Slice;
 import io.ann4j.compiler.ops.SortKeyVal;
 import io.ann4j.compiler.ops.TopK;
@@ -107,6 +109,10 @@ public final class Batching {
                 }
                 yield b.add(new GatherRows(g.batchDims() + 1), ins.stream().map(this::materialize).toList());
             }
+            case CustomDerivative c -> throw new IllegalArgumentException("vmap of " + c.name()
+                    + ", a function with a custom derivative rule, is not supported: apply vmap inside the differentiated function, or differentiate first (vmap(grad(f)))");
+            case ScatterAddRows s -> b.add(new ScatterAddRows(s.batchDims() + 1, s.size()),
+                    ins.stream().map(this::materialize).toList());
             case DotGeneral d -> dot(d, ins);
             case Constant c -> throw new IllegalStateException("constant has no inputs");
             case Iota i -> throw new IllegalStateException("iota has no inputs");

@@ -13,7 +13,8 @@ import java.util.Map;
  * Canonicalisation: drops identity transposes and folds a transpose into the dot that reads it,
  * by renumbering the dot's contracting and batch dimensions. So {@code dot(qy, transpose(db))}
  * becomes a dot contracting {@code qy}'s dimension 1 with {@code db}'s dimension 1, which gemm
- * runs with its transpose flag, and {@code db} is never copied.
+ * runs with its transpose flag, and {@code db} is never copied. Two transposes in a row become
+ * one (or none).
  */
 public final class Canonicalize {
     private Canonicalize() {}
@@ -23,6 +24,17 @@ public final class Canonicalize {
         Graph out = Rewriter.rewrite(graph, (node, ins, b, map) -> {
             if (node.op() instanceof Transpose t && t.isIdentity()) {
                 return List.of(ins.get(0));
+            }
+            if (node.op() instanceof Transpose outer && producers.get(node.inputs().get(0)) instanceof Node inner
+                    && inner.op() instanceof Transpose first) {
+                // transpose(transpose(x, p), q) = transpose(x, p o q); reverse sweeps make these pairs
+                int[] composed = new int[outer.permutation().size()];
+                for (int i = 0; i < composed.length; i++) {
+                    composed[i] = first.permutation().get(outer.permutation().get(i));
+                }
+                Transpose t = new Transpose(Dims.of(composed));
+                Value x = map.get(inner.inputs().get(0));
+                return t.isIdentity() ? List.of(x) : b.add(t, List.of(x));
             }
             if (node.op() instanceof DotGeneral dot) {
                 DotGeneral folded = dot;

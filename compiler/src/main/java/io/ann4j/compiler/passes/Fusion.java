@@ -90,7 +90,7 @@ public final class Fusion {
                 }
                 return new Match(reduction, p, chain, sides, new ArrayList<>(inputs.keySet()));
             }
-            if (p.op() instanceof UnaryOp) {
+            if (p.op() instanceof UnaryOp u && u.kind().fusable()) {
                 chain.add(p);
                 v = p.inputs().get(0);
             } else if (p.op() instanceof BinaryOp) {

@@ -7,7 +7,8 @@ public final class Pipeline {
     private Pipeline() {}
 
     public static Graph optimize(Graph graph, CompileOptions options) {
-        Graph g = Canonicalize.run(graph);
+        Graph g = Canonicalize.run(InlineCustomDerivatives.run(graph));
+        g = SparseGradients.run(g);
         if (options.fuse()) {
             g = Fusion.run(g);
         }

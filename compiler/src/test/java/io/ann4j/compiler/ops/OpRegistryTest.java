@@ -69,6 +69,8 @@ class OpRegistryTest {
         m.put(Reduce.class, new Sample(new Reduce(Reduce.Kind.SUM, Dims.of(1)),
                 List.of(f32(2, 3, 4)), List.of(f32(2, 4))));
         m.put(Reshape.class, new Sample(new Reshape(Dims.of(6, 4)), List.of(f32(2, 3, 4)), List.of(f32(6, 4))));
+        m.put(ScatterAddRows.class, new Sample(new ScatterAddRows(0, 1000),
+                List.of(f32(200, 10, 128), i32(200, 10)), List.of(f32(1000, 128))));
         m.put(Slice.class, new Sample(new Slice(Dims.of(0, 1), Dims.of(2, 10), Dims.of(1, 3)),
                 List.of(f32(4, 10)), List.of(f32(2, 3))));
         m.put(SortKeyVal.class, new Sample(new SortKeyVal(1),

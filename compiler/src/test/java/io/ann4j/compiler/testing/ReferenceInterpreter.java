@@ -18,6 +18,8 @@ import io.ann4j.compiler.ops.Iota;
 import io.ann4j.compiler.ops.Op;
 import io.ann4j.compiler.ops.Reduce;
 import io.ann4j.compiler.ops.Reshape;
+import io.ann4j.compiler.ops.CustomDerivative;
+import io.ann4j.compiler.ops.ScatterAddRows;
 import io.ann4j.compiler.ops.Slice;
 import io.ann4j.compiler.ops.SortKeyVal;
 import io.ann4j.compiler.ops.TopK;
@@ -167,6 +169,8 @@ public final class ReferenceInterpreter {
             }
             case SortKeyVal s -> sortKeyVal(s.dimension(), ins.get(0), ins.get(1));
             case GatherRows g -> List.of(gather(g.batchDims(), ins.get(0), ins.get(1), out));
+            case CustomDerivative c -> run(c.primal(), ins);
+            case ScatterAddRows s -> List.of(scatterAdd(s.batchDims(), ins.get(0), ins.get(1), out));
             case FusedRegion f -> run(f.body(), ins);
         };
     }
@@ -202,6 +206,9 @@ public final class ReferenceInterpreter {
             case SQRT -> Math.sqrt(x);
             case SQUARE -> x * x;
             case ABS -> Math.abs(x);
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SIGN -> Math.signum(x);
         };
     }
 
@@ -350,6 +357,26 @@ public final class ReferenceInterpreter {
             System.arraycopy(idx, b + ni, src, b + 1, operand.type().rank() - b - 1);
             return operand.at(src);
         });
+    }
+
+    private static Tensor scatterAdd(int b, Tensor updates, Tensor indices, TensorType out) {
+        int[] shape = out.shape().toArray();
+        double[] d = new double[Math.toIntExact(out.elementCount())];
+        int[] ushape = updates.type().shape().toArray();
+        int ni = indices.type().rank() - b;
+        for (int f = 0; f < updates.data().length; f++) {
+            int[] u = unravel(f, ushape);
+            int row = (int) indices.at(Arrays.copyOf(u, b + ni));
+            if (row < 0 || row >= shape[b]) {
+                throw new IllegalArgumentException("scatterAddRows: index " + row + " out of range [0, " + shape[b] + ")");
+            }
+            int[] dst = new int[shape.length];
+            System.arraycopy(u, 0, dst, 0, b);
+            dst[b] = row;
+            System.arraycopy(u, b + ni, dst, b + 1, shape.length - b - 1);
+            d[ravel(dst, shape)] += updates.data()[f];
+        }
+        return new Tensor(out, d);
     }
 
     /** Row-major multi-index of flat index {@code flat}. */

@@ -17,6 +17,8 @@ import io.ann4j.compiler.ops.Iota;
 import io.ann4j.compiler.ops.Op;
 import io.ann4j.compiler.ops.Reduce;
 import io.ann4j.compiler.ops.Reshape;
+import io.ann4j.compiler.ops.CustomDerivative;
+import io.ann4j.compiler.ops.ScatterAddRows;
 import io.ann4j.compiler.ops.Slice;
 import io.ann4j.compiler.ops.SortKeyVal;
 import io.ann4j.compiler.ops.TopK;
@@ -117,6 +119,8 @@ final class CpuExecutable implements Executable {
             case Convert c -> in -> List.of(DenseOps.convert(in.get(0), c.to()));
             case SortKeyVal s -> in -> SortKeyValues.sort(in.get(0), in.get(1), s.dimension());
             case GatherRows g -> in -> List.of(GatherRowsOp.gather(in.get(0), in.get(1), g.batchDims(), out));
+            case CustomDerivative c -> throw new IllegalStateException("the compiler inlines " + c.name() + " before the backend");
+            case ScatterAddRows s -> in -> List.of(GatherRowsOp.scatterAdd(in.get(0), in.get(1), s.batchDims(), out));
             case ApproxTopK a -> {
                 TopKSearch.prepareKernel(new Epilogue.Score(), op, n.inputs().get(0).type());
                 yield topK(op, n.inputs().get(0).type(), a.params().axis(n.inputs().get(0).type().rank()), selection);

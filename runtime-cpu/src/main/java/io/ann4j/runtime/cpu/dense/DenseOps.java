@@ -145,6 +145,9 @@ public final class DenseOps {
             case SQRT -> Transforms.sqrt(x, true);
             case SQUARE -> x.mul(x);
             case ABS -> Transforms.abs(x, true);
+            case EXP -> Transforms.exp(x, true);
+            case LOG -> Transforms.log(x, true);
+            case SIGN -> Transforms.sign(x, true);
         };
     }
 

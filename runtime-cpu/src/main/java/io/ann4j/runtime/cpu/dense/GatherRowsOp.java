@@ -1,37 +1,103 @@
 package io.ann4j.runtime.cpu.dense;
 
 import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.runtime.cpu.search.NativeArrays;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** {@code gatherRows}: copies the rows named by i32 indices, checking every index. */
+/**
+ * {@code gatherRows} and its transpose {@code scatterAddRows}, on the arrays' native memory: a
+ * gradient touches {@code Q x k} rows of a database, and per-row ND4J views would cost more than
+ * the search. Every index is checked. The scatter adds in update order, one thread, so its sums
+ * are the same bits whatever the thread count.
+ */
 public final class GatherRowsOp {
     private GatherRowsOp() {}
 
-    public static INDArray gather(INDArray operand, INDArray indices, int batchDims, TensorType outType) {
-        long batch = 1;
-        for (int a = 0; a < batchDims; a++) {
-            batch *= operand.size(a);
+    /** {@code [batch, perBatch, rowSize]} geometry of an operand split at {@code batchDims}. */
+    private record Geometry(long batch, long n, long rowSize, long perBatch) {
+        static Geometry of(long[] rowsShape, int batchDims, long indexCount) {
+            long batch = 1;
+            for (int a = 0; a < batchDims; a++) {
+                batch *= rowsShape[a];
+            }
+            long n = rowsShape[batchDims];
+            long rowSize = 1;
+            for (int a = batchDims + 1; a < rowsShape.length; a++) {
+                rowSize *= rowsShape[a];
+            }
+            return new Geometry(batch, n, rowSize, batch == 0 ? 0 : indexCount / batch);
         }
-        long n = operand.size(batchDims);
-        long rowSize = batch * n == 0 ? 0 : operand.length() / (batch * n);
-        long perBatch = batch == 0 ? 0 : indices.length() / batch;
-        INDArray src = operand.dup('c').reshape('c', batch, n, rowSize);
-        int[] idx = indices.dup('c').reshape('c', new long[] {indices.length()}).toIntVector();
-        INDArray out = Nd4j.create(operand.dataType(), new long[] {batch, perBatch, rowSize}, 'c');
-        for (long b = 0; b < batch; b++) {
-            for (long i = 0; i < perBatch; i++) {
-                int row = idx[(int) (b * perBatch + i)];
-                if (row < 0 || row >= n) {
-                    throw new IllegalArgumentException("gatherRows: index " + row + " is out of range [0, " + n
-                            + ") for operand of shape " + java.util.Arrays.toString(operand.shape()));
-                }
-                out.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b), org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all())
-                        .assign(src.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
-                                org.nd4j.linalg.indexing.NDArrayIndex.point(row), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+    }
+
+    public static INDArray gather(INDArray operand, INDArray indices, int batchDims, TensorType outType) {
+        INDArray src = NativeArrays.dense(operand);
+        Geometry g = Geometry.of(src.shape(), batchDims, indices.length());
+        int[] idx = indexArray(indices);
+        INDArray out = Nd4j.create(src.dataType(), DenseOps.longs(outType.shape()), 'c');
+        if (out.length() == 0) {
+            return out;
+        }
+        long width = src.dataType().width();
+        long rowBytes = g.rowSize() * width;
+        MemorySegment from = NativeArrays.segment(src);
+        MemorySegment to = NativeArrays.segment(out);
+        for (long b = 0; b < g.batch(); b++) {
+            for (long i = 0; i < g.perBatch(); i++) {
+                int row = checked("gatherRows", idx[(int) (b * g.perBatch() + i)], g.n(), src);
+                MemorySegment.copy(from, ((b * g.n() + row) * g.rowSize()) * width, to, (b * g.perBatch() + i) * rowBytes, rowBytes);
             }
         }
-        return out.reshape('c', DenseOps.longs(outType.shape()));
+        return out;
+    }
+
+    /** Sums {@code updates} into the rows named by {@code indices} of a zero array of {@code outType}. */
+    public static INDArray scatterAdd(INDArray updates, INDArray indices, int batchDims, TensorType outType) {
+        INDArray src = NativeArrays.dense(updates);
+        long[] outShape = DenseOps.longs(outType.shape());
+        Geometry g = Geometry.of(outShape, batchDims, indices.length());
+        int[] idx = indexArray(indices);
+        INDArray out = Nd4j.create(src.dataType(), outShape, 'c'); // zeroed
+        if (out.length() == 0 || src.length() == 0) {
+            return out;
+        }
+        MemorySegment from = NativeArrays.segment(src);
+        MemorySegment to = NativeArrays.segment(out);
+        DataType t = src.dataType();
+        long r = g.rowSize();
+        for (long b = 0; b < g.batch(); b++) {
+            for (long i = 0; i < g.perBatch(); i++) {
+                long upd = (b * g.perBatch() + i) * r;
+                long dst = (b * g.n() + checked("scatterAddRows", idx[(int) (b * g.perBatch() + i)], g.n(), out)) * r;
+                for (long c = 0; c < r; c++) {
+                    switch (t) {
+                        case FLOAT -> to.setAtIndex(ValueLayout.JAVA_FLOAT, dst + c,
+                                to.getAtIndex(ValueLayout.JAVA_FLOAT, dst + c) + from.getAtIndex(ValueLayout.JAVA_FLOAT, upd + c));
+                        case DOUBLE -> to.setAtIndex(ValueLayout.JAVA_DOUBLE, dst + c,
+                                to.getAtIndex(ValueLayout.JAVA_DOUBLE, dst + c) + from.getAtIndex(ValueLayout.JAVA_DOUBLE, upd + c));
+                        case INT -> to.setAtIndex(ValueLayout.JAVA_INT, dst + c,
+                                to.getAtIndex(ValueLayout.JAVA_INT, dst + c) + from.getAtIndex(ValueLayout.JAVA_INT, upd + c));
+                        default -> throw new IllegalArgumentException("scatterAddRows: unsupported dtype " + t);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int[] indexArray(INDArray indices) {
+        return indices.length() == 0 ? new int[0] : indices.dup('c').reshape('c', new long[] {indices.length()}).toIntVector();
+    }
+
+    private static int checked(String op, int row, long n, INDArray operand) {
+        if (row < 0 || row >= n) {
+            throw new IllegalArgumentException(op + ": index " + row + " is out of range [0, " + n + ") for rows of shape "
+                    + Arrays.toString(operand.shape()));
+        }
+        return row;
     }
 }

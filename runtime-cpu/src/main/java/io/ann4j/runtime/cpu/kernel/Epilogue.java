@@ -83,6 +83,9 @@ public sealed interface Epilogue {
                     case SQRT -> Math.sqrt(x);
                     case SQUARE -> x * x;
                     case ABS -> Math.abs(x);
+                    case EXP -> Math.exp(x);
+                    case LOG -> Math.log(x);
+                    case SIGN -> Math.signum(x);
                 };
             }
             case Binary b -> {

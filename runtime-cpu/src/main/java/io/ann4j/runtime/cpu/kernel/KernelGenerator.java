@@ -175,6 +175,7 @@ public final class KernelGenerator {
                     case SQRT -> vector ? x + ".sqrt()" : "(float) Math.sqrt(" + x + ")";
                     case SQUARE -> vector ? x + ".mul(" + x + ")" : x + " * " + x;
                     case ABS -> vector ? x + ".abs()" : "Math.abs(" + x + ")";
+                    case EXP, LOG, SIGN -> throw new IllegalArgumentException(u.kind() + " is never fused (UnaryOp.Kind.fusable)");
                 };
                 b.addStatement("final $L $L = $L", vector ? FLOAT_VECTOR.canonicalName() : type, name, expr);
                 yield name;

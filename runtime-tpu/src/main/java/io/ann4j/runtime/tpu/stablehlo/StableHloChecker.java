@@ -27,7 +27,9 @@ public final class StableHloChecker {
         Map<String, String> types = null;
         List<String> declared = null;
         String function = null;
-        String pendingSort = null;
+        String pendingRegion = null; // a sort or scatter whose region is open: typed at its end
+        int pendingResults = 0;
+        java.util.Set<String> outsideRegion = null; // names defined before the region (its own are local)
         int lineNo = 0;
         for (String line : module.split("\n")) {
             lineNo++;
@@ -47,14 +49,20 @@ public final class StableHloChecker {
                 continue;
             }
             String trimmed = line.trim();
-            if (trimmed.startsWith("})") && pendingSort != null) {
-                // the end of a sort's comparator region: its signature types the sort's results
+            if (trimmed.startsWith("})") && pendingRegion != null) {
+                // the end of a sort's or scatter's region: its signature types the op's results
+                types.keySet().retainAll(outsideRegion);
                 int arrow = trimmed.indexOf(" -> ");
                 List<String> res = arrow < 0 ? List.of() : types(trimmed.substring(arrow + 4));
-                for (int i = 0; i < res.size(); i++) {
-                    types.put(pendingSort + "#" + i, res.get(i));
+                if (pendingResults == 1) {
+                    types.put(pendingRegion, res.isEmpty() ? "?" : res.get(0));
+                } else {
+                    types.remove(pendingRegion + "#0");
+                    for (int i = 0; i < res.size(); i++) {
+                        types.put(pendingRegion + "#" + i, res.get(i));
+                    }
                 }
-                pendingSort = null;
+                pendingRegion = null;
                 continue;
             }
             if (trimmed.startsWith("^bb0(")) {
@@ -117,18 +125,20 @@ public final class StableHloChecker {
                         problems.add(where + operands.get(i) + " has type " + t + " but is used as " + operandTypes.get(i));
                     }
                 }
-            } else if (arrow >= 0 && !rhs.contains("\"stablehlo.sort\"")) {
+            } else if (arrow >= 0 && !rhs.endsWith("({")) {
                 problems.add(where + operands.size() + " operands but " + operandTypes.size() + " operand types");
             }
-            if (results != resultTypes.size() && !rhs.contains("\"stablehlo.sort\"")) {
+            if (results != resultTypes.size() && !rhs.endsWith("({")) {
                 problems.add(where + name + " defines " + results + " results but the signature has " + resultTypes.size());
             }
             if (types.containsKey(name) || types.containsKey(name + "#0")) {
                 problems.add(where + name + " is defined twice");
             }
-            if (rhs.contains("\"stablehlo.sort\"")) {
-                pendingSort = name;
-                types.put(name + "#0", "?");
+            if (rhs.endsWith("({")) {
+                pendingRegion = name;
+                pendingResults = results;
+                types.put(name + "#0", "?"); // marks the name taken while the region is open
+                outsideRegion = new java.util.HashSet<>(types.keySet());
             } else if (results == 1) {
                 types.put(name, resultTypes.isEmpty() ? "?" : resultTypes.get(0));
             } else {

@@ -24,6 +24,8 @@ import io.ann4j.compiler.ops.GatherRows;
 import io.ann4j.compiler.ops.Iota;
 import io.ann4j.compiler.ops.Reduce;
 import io.ann4j.compiler.ops.Reshape;
+import io.ann4j.compiler.ops.CustomDerivative;
+import io.ann4j.compiler.ops.ScatterAddRows;
 import io.ann4j.compiler.ops.Slice;
 import io.ann4j.compiler.ops.SortKeyVal;
 import io.ann4j.compiler.ops.TopK;
@@ -163,6 +165,9 @@ public final class StableHloEmitter {
                 case SQRT -> "stablehlo.sqrt " + in(n, 0) + " : " + outType(n);
                 case ABS -> "stablehlo.abs " + in(n, 0) + " : " + outType(n);
                 case SQUARE -> "stablehlo.multiply " + in(n, 0) + ", " + in(n, 0) + " : " + outType(n);
+                case EXP -> "stablehlo.exponential " + in(n, 0) + " : " + outType(n);
+                case LOG -> "stablehlo.log " + in(n, 0) + " : " + outType(n);
+                case SIGN -> "stablehlo.sign " + in(n, 0) + " : " + outType(n);
             });
             case Reduce r -> {
                 DType t = n.inputs().get(0).type().dtype();
@@ -177,6 +182,8 @@ public final class StableHloEmitter {
                     + outType(n) + ", " + tensor(n.outputs().get(1).type()) + ")");
             case SortKeyVal s -> sort(n, s.dimension());
             case GatherRows g -> gather(n, g.batchDims());
+            case CustomDerivative c -> throw new IllegalStateException("the compiler inlines " + c.name() + " before lowering");
+            case ScatterAddRows s -> scatterAdd(n, s.batchDims());
             case FusedRegion f -> inline(f.body(), n);
         }
     }
@@ -271,5 +278,32 @@ public final class StableHloEmitter {
                 + offsetDims + ", collapsed_slice_dims = [" + batchDims + "]" + batch + ", start_index_map = [" + batchDims
                 + "], index_vector_dim = " + indexRank + ">, indices_are_sorted = false, slice_sizes = array<i64: " + sliceSizes
                 + ">} : (" + tensor(operand) + ", " + tensor(indices) + ") -> " + outType(n));
+    }
+
+    /** {@code scatterAddRows} as a {@code stablehlo.scatter} of whole rows into zeros, combined by add. */
+    private void scatterAdd(Node n, int batchDims) {
+        TensorType updates = n.inputs().get(0).type();
+        TensorType indices = n.inputs().get(1).type();
+        TensorType out = n.output().type();
+        int indexRank = indices.rank();
+        String windowDims = java.util.stream.IntStream.range(indexRank, updates.rank()).mapToObj(Integer::toString)
+                .collect(Collectors.joining(", "));
+        String batch = "";
+        if (batchDims > 0) {
+            String dims = java.util.stream.IntStream.range(0, batchDims).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+            batch = ", input_batching_dims = [" + dims + "], scatter_indices_batching_dims = [" + dims + "]";
+        }
+        String zeros = constant(literal(0, out.dtype()), tensor(out));
+        String e = scalar(out.dtype());
+        String r = "%" + counter++;
+        body.add(r + " = \"stablehlo.scatter\"(" + zeros + ", " + in(n, 1) + ", " + in(n, 0) + ") ({");
+        body.add("^bb0(%acc: " + e + ", %upd: " + e + "):");
+        body.add("  %sum = stablehlo.add %acc, %upd : " + e);
+        body.add("  stablehlo.return %sum : " + e);
+        body.add("}) {indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = ["
+                + windowDims + "], inserted_window_dims = [" + batchDims + "]" + batch + ", scatter_dims_to_operand_dims = ["
+                + batchDims + "], index_vector_dim = " + indexRank + ">, unique_indices = false} : (" + tensor(out) + ", "
+                + tensor(indices) + ", " + tensor(updates) + ") -> " + tensor(out));
+        names.put(n.output(), r);
     }
 }

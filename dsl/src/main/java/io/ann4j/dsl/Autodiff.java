@@ -1,0 +1,283 @@
+package io.ann4j.dsl;
+
+import io.ann4j.compiler.autodiff.Jvp;
+import io.ann4j.compiler.autodiff.Vjp;
+import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.compiler.passes.SparseGradients;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Staged differentiation, as JAX's {@code jvp}, {@code vjp}, {@code grad} and
+ * {@code value_and_grad}: the function is traced once into a graph, the graph is transformed by
+ * per-op rules ({@link Jvp}, {@link Vjp}), and the result is an ordinary graph that goes through
+ * the same passes, compile cache and backends as any other. Called on concrete tensors the
+ * transformed function is compiled and run; called inside a traced function (under
+ * {@link Jit#jit}, {@link Vmap#vmap}, another {@code grad}, {@link Pmap}) its ops join that trace,
+ * so {@code jit(grad(f))}, {@code vmap(grad(f))} and {@code grad(grad(f))} compose.
+ *
+ * <p>The approximate top-k differentiates as JAX's {@code approx_max_k}: the tangent at the
+ * returned indices, the selection held constant (exact with respect to the chosen indices,
+ * inexact with respect to the true top-k). The compiler keeps the gradient of a search sparse:
+ * a gather of the k selected rows and a deterministic segment sum, never a {@code [Q, N]} matrix.
+ *
+ * <pre>{@code
+ * var loss = Autodiff.valueAndGrad((Tensor qy, Tensor db) -> sum(approxMaxK(dot(qy, transpose(db)), 10).values()), 0, 1);
+ * ValueAndGrad r = loss.apply(qy, db);            // r.value(), r.grads()[0] = dqy, r.grads()[1] = ddb
+ * }</pre>
+ */
+public final class Autodiff {
+    private Autodiff() {}
+
+    /** Compiled transformed graphs for calls on concrete tensors, by canonical text (bounded). */
+    private static final java.util.Map<String, Jitted<List<Tensor>>> EAGER = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Jitted<List<Tensor>>> eldest) {
+            return size() > 64;
+        }
+    };
+
+    /** The value of a scalar function and its gradients with respect to the selected arguments. */
+    public record ValueAndGrad(Tensor value, Tensor[] grads) {
+        /** The gradient with respect to the i-th selected argument. */
+        public Tensor grad(int i) {
+            return grads[i];
+        }
+    }
+
+    /** Primal outputs and their tangents, in the structure the function returns. */
+    public record JvpResult<R>(R primalOut, R tangentOut) {}
+
+    /** Primal outputs, and the pullback from output cotangents to every argument's cotangent. */
+    public record VjpResult<R>(R primalOut, Function<R, Tensor[]> pullback) {}
+
+    // ---- forward mode ----
+
+    /**
+     * JAX's {@code jvp}: {@code f}'s outputs at {@code primals} and their tangents along
+     * {@code tangents} (one per argument; {@code null} for an integer argument or a zero tangent).
+     */
+    public static <R> JvpResult<R> jvp(Function<Tensor[], R> f, Tensor[] primals, Tensor[] tangents) {
+        if (tangents.length != primals.length) {
+            throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
+        }
+        Staged.Traced t = Staged.trace(f, types(primals));
+        boolean[] wrt = new boolean[primals.length];
+        List<Tensor> args = new ArrayList<>(Arrays.asList(primals));
+        for (int i = 0; i < primals.length; i++) {
+            wrt[i] = tangents[i] != null;
+            if (wrt[i]) {
+                if (!tangents[i].type().equals(primals[i].type())) {
+                    throw new IllegalArgumentException("jvp: tangent " + i + " is " + tangents[i].type() + " but its primal is "
+                            + primals[i].type() + " (they must match)");
+                }
+                if (primals[i].dtype().isFloating()) {
+                    args.add(tangents[i]);
+                }
+            }
+        }
+        Graph g = Jvp.jvp(t.graph(), wrt);
+        List<Tensor> outs = run(g, args.toArray(Tensor[]::new));
+        int n = t.graph().results().size();
+        @SuppressWarnings("unchecked")
+        R primal = (R) Pytree.unflatten(t.template(), outs.subList(0, n).iterator());
+        @SuppressWarnings("unchecked")
+        R tangent = (R) Pytree.unflatten(t.template(), outs.subList(n, 2 * n).iterator());
+        return new JvpResult<>(primal, tangent);
+    }
+
+    // ---- reverse mode ----
+
+    /**
+     * JAX's {@code vjp}: {@code f}'s outputs at {@code primals}, and the pullback taking output
+     * cotangents (the same structure; integer leaves such as indices are ignored) to one
+     * cotangent per argument ({@code null} for integer arguments).
+     */
+    public static <R> VjpResult<R> vjp(Function<Tensor[], R> f, Tensor... primals) {
+        Staged.Traced t = Staged.trace(f, types(primals));
+        boolean[] wrt = new boolean[primals.length];
+        Arrays.fill(wrt, true);
+        Graph g = Vjp.vjp(t.graph(), wrt);
+        @SuppressWarnings("unchecked")
+        R out = (R) Pytree.unflatten(t.template(), run(t.graph(), primals).iterator());
+        Function<R, Tensor[]> pullback = ct -> {
+            List<Tensor> cts = Pytree.flatten(ct);
+            List<Tensor> args = new ArrayList<>(Arrays.asList(primals));
+            args.addAll(cts);
+            List<Tensor> r = run(g, args.toArray(Tensor[]::new));
+            Iterator<Tensor> grads = r.subList(t.graph().results().size(), r.size()).iterator();
+            Tensor[] res = new Tensor[primals.length];
+            for (int i = 0; i < primals.length; i++) {
+                res[i] = primals[i].dtype().isFloating() ? grads.next() : null;
+            }
+            return res;
+        };
+        return new VjpResult<>(out, pullback);
+    }
+
+    /** {@link #valueAndGradVarargs} of a one-argument function; {@code apply} gives its value and gradient. */
+    public static Function<Tensor, ValueAndGrad> valueAndGrad(Function<Tensor, Tensor> f) {
+        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(a -> f.apply(a[0]), 0);
+        return x -> g.apply(new Tensor[] {x});
+    }
+
+    /** {@link #valueAndGradVarargs} of a two-argument function. */
+    public static BiFunction<Tensor, Tensor, ValueAndGrad> valueAndGrad(BiFunction<Tensor, Tensor, Tensor> f, int... argnums) {
+        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(a -> f.apply(a[0], a[1]), argnums);
+        return (x, y) -> g.apply(new Tensor[] {x, y});
+    }
+
+    /**
+     * JAX's {@code value_and_grad}: {@code f} must return a floating scalar; the result gives its
+     * value and its gradient with respect to each argument in {@code argnums} (default: 0), in
+     * that order.
+     */
+    public static Function<Tensor[], ValueAndGrad> valueAndGradVarargs(Function<Tensor[], Tensor> f, int... argnums) {
+        int[] nums = argnums.length == 0 ? new int[] {0} : argnums.clone();
+        return args -> {
+            List<Tensor> out = runReverse(f, nums, args, List.of());
+            return new ValueAndGrad(out.get(0), out.subList(1, out.size()).toArray(Tensor[]::new));
+        };
+    }
+
+    /** JAX's {@code grad} of a one-argument scalar function. */
+    public static Function<Tensor, Tensor> grad(Function<Tensor, Tensor> f) {
+        Function<Tensor, ValueAndGrad> g = valueAndGrad(f);
+        return x -> g.apply(x).grad(0);
+    }
+
+    /** JAX's {@code grad} of a two-argument scalar function with respect to {@code argnums} (default 0). */
+    public static BiFunction<Tensor, Tensor, Tensor[]> grad(BiFunction<Tensor, Tensor, Tensor> f, int... argnums) {
+        BiFunction<Tensor, Tensor, ValueAndGrad> g = valueAndGrad(f, argnums);
+        return (x, y) -> g.apply(x, y).grads();
+    }
+
+    /** JAX's {@code grad} with any number of arguments. */
+    public static Function<Tensor[], Tensor[]> gradVarargs(Function<Tensor[], Tensor> f, int... argnums) {
+        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(f, argnums);
+        return args -> g.apply(args).grads();
+    }
+
+    /**
+     * {@link #valueAndGradVarargs} where the gradients with respect to {@code sparseArgnums} (a
+     * subset of {@code argnums}, e.g. an embedding table) come row-sparse: the rows the function
+     * touched, never densified. Refused, naming the argument, when the compiler cannot prove a
+     * gradient row-sparse (it must end in the row scatter of a search's backward pass).
+     */
+    public static Function<Tensor[], SparseValueAndGrad> valueAndGradRowSparse(Function<Tensor[], Tensor> f, int[] argnums,
+                                                                              int... sparseArgnums) {
+        int[] nums = argnums.clone();
+        List<Integer> sparse = Arrays.stream(sparseArgnums).boxed().toList();
+        for (int s : sparseArgnums) {
+            if (Arrays.stream(nums).noneMatch(a -> a == s)) {
+                throw new IllegalArgumentException("valueAndGradRowSparse: sparse argnum " + s + " is not among argnums "
+                        + Arrays.toString(nums));
+            }
+        }
+        return args -> {
+            List<Tensor> out = runReverse(f, nums, args, sparse);
+            Tensor value = out.get(0);
+            Object[] grads = new Object[nums.length];
+            int k = 1;
+            for (int i = 0; i < nums.length; i++) {
+                if (sparse.contains(nums[i])) {
+                    Tensor indices = out.get(k++);
+                    Tensor updates = out.get(k++);
+                    grads[i] = new RowSparseGradient(indices, updates, args[nums[i]].type());
+                } else {
+                    grads[i] = out.get(k++);
+                }
+            }
+            return new SparseValueAndGrad(value, grads);
+        };
+    }
+
+    /** The value and gradients of {@link #valueAndGradRowSparse}: a {@link Tensor} or a {@link RowSparseGradient} each. */
+    public record SparseValueAndGrad(Tensor value, Object[] grads) {
+        public Tensor dense(int i) {
+            return (Tensor) grads[i];
+        }
+
+        public RowSparseGradient sparse(int i) {
+            return (RowSparseGradient) grads[i];
+        }
+    }
+
+    /** The value, then one gradient per argnum (two tensors, indices then rows, for sparse ones). */
+    private static List<Tensor> runReverse(Function<Tensor[], Tensor> f, int[] argnums, Tensor[] args, List<Integer> sparse) {
+        for (int a : argnums) {
+            if (a < 0 || a >= args.length) {
+                throw new IllegalArgumentException("grad: argnum " + a + " is out of range for " + args.length + " arguments");
+            }
+            if (!args[a].dtype().isFloating()) {
+                throw new IllegalArgumentException("grad: argument " + a + " is " + args[a].type()
+                        + "; gradients need floating arguments (JAX: grad requires real-valued inputs)");
+            }
+        }
+        Staged.Traced t = Staged.trace(f, types(args));
+        if (t.graph().results().size() != 1 || t.graph().results().get(0).type().rank() != 0
+                || !t.graph().results().get(0).type().dtype().isFloating()) {
+            throw new IllegalArgumentException("grad: the function must return one floating scalar (Gradient only defined "
+                    + "for scalar-output functions), got " + t.graph().resultTypes());
+        }
+        boolean[] wrt = new boolean[args.length];
+        for (int a : argnums) {
+            wrt[a] = true;
+        }
+        Graph g = Vjp.vjp(t.graph(), wrt);
+        // Results: value, then one cotangent per wrt argument in argument order; reorder to argnums.
+        int[] order = new int[args.length];
+        int pos = 1;
+        for (int i = 0; i < args.length; i++) {
+            order[i] = wrt[i] ? pos++ : -1;
+        }
+        List<Integer> picks = new ArrayList<>();
+        picks.add(0);
+        for (int a : argnums) {
+            picks.add(order[a]);
+        }
+        Graph selected = Graphs.select(g, picks);
+        for (int i = argnums.length - 1; i >= 0; i--) {
+            if (sparse.contains(argnums[i])) {
+                Graph split = SparseGradients.rowSparseResult(selected, 1 + i);
+                if (split == null) {
+                    throw new IllegalArgumentException("valueAndGradRowSparse: the gradient with respect to argument " + argnums[i]
+                            + " " + args[argnums[i]].type() + " is not row-sparse here (it is not the row scatter of a "
+                            + "search's backward pass); ask for it dense");
+                }
+                selected = split;
+            }
+        }
+        TensorType scalar = t.graph().results().get(0).type();
+        Graph withSeed = Graphs.seedCotangent(selected, scalar);
+        return run(withSeed, args);
+    }
+
+    /** Runs {@code g}: compiled and executed when every argument is concrete, else inlined into their trace. */
+    private static List<Tensor> run(Graph g, Tensor[] args) {
+        if (Staged.allConcrete(args)) {
+            Jitted<List<Tensor>> j;
+            synchronized (EAGER) {
+                j = EAGER.computeIfAbsent(g.toString(), k -> Jit.jitVarargs(a -> Staged.inline(g, a), JitConfig.defaults()));
+            }
+            return j.call((Object[]) args);
+        }
+        return Staged.inline(g, args);
+    }
+
+    private static List<TensorType> types(Tensor[] args) {
+        List<TensorType> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                throw new IllegalArgumentException("argument " + i + " is null");
+            }
+            out.add(args[i].type());
+        }
+        return out;
+    }
+}
