@@ -99,7 +99,7 @@ class AutodiffOpsTest {
         m.put("neg", new Case(x -> neg(x[0]), (a, b, r) -> new Tensor[] {gauss(r, a, b)}));
         m.put("sqrt", new Case(x -> sqrt(x[0]), (a, b, r) -> new Tensor[] {positive(r, a, b)}));
         m.put("square", new Case(x -> square(x[0]), (a, b, r) -> new Tensor[] {gauss(r, a, b)}));
-        m.put("abs", new Case(x -> abs(x[0]), (a, b, r) -> new Tensor[] {add(distinct(r, a, b), 0.25)}));
+        m.put("abs", new Case(x -> abs(x[0]), (a, b, r) -> new Tensor[] {add(distinct(r, a, b), 0.125)}));
         m.put("exp", new Case(x -> exp(x[0]), (a, b, r) -> new Tensor[] {gauss(r, a, b)}));
         m.put("log", new Case(x -> log(x[0]), (a, b, r) -> new Tensor[] {positive(r, a, b)}));
         m.put("reduceSum", new Case(x -> sum(x[0], 1), (a, b, r) -> new Tensor[] {gauss(r, a, b)}));

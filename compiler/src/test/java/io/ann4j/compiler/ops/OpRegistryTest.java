@@ -54,6 +54,15 @@ class OpRegistryTest {
         m.put(Constant.class, new Sample(new Constant(0.5, DType.F32), List.of(), List.of(f32())));
         m.put(Convert.class, new Sample(new Convert(DType.BF16),
                 List.of(f32(2, 3)), List.of(TensorType.of(DType.BF16, 2, 3))));
+        GraphBuilder cb = new GraphBuilder();
+        Value cx = cb.parameter(f32(2, 3));
+        io.ann4j.compiler.ir.Graph cPrimal = cb.build(List.of(cb.add1(new UnaryOp(UnaryOp.Kind.EXP), cx)));
+        GraphBuilder rb = new GraphBuilder();
+        Value rx = rb.parameter(f32(2, 3));
+        Value rct = rb.parameter(f32(2, 3));
+        io.ann4j.compiler.ir.Graph cRule = rb.build(List.of(rct));
+        m.put(CustomDerivative.class, new Sample(new CustomDerivative("straightThroughExp", cPrimal, cRule, CustomDerivative.Kind.VJP),
+                List.of(f32(2, 3)), List.of(f32(2, 3))));
         m.put(DotGeneral.class, new Sample(DotGeneral.dot(2),
                 List.of(f32(200, 128), f32(128, 500)), List.of(f32(200, 500))));
         GraphBuilder b = new GraphBuilder();
@@ -105,6 +114,41 @@ class OpRegistryTest {
             Sample s = e.getValue();
             assertEquals(e.getKey(), s.op().getClass());
             assertEquals(s.outputs(), s.op().inferTypes(s.inputs()), () -> s.op() + " on " + s.inputs());
+        }));
+    }
+
+    /**
+     * Every op has its differentiation rules: forward and reverse transforms of a one-op graph
+     * succeed (fused regions are refused by name: differentiation runs before fusion; a custom
+     * VJP refuses forward mode, as in JAX), and the transformed graphs type-check.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyOpHasDerivativeRules() {
+        return SAMPLES.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey().getSimpleName(), () -> {
+            Sample s = e.getValue();
+            GraphBuilder b = new GraphBuilder();
+            List<Value> params = s.inputs().stream().map(b::parameter).toList();
+            io.ann4j.compiler.ir.Graph g = b.build(b.add(s.op(), params));
+            boolean[] all = new boolean[params.size()];
+            java.util.Arrays.fill(all, true);
+            if (s.op() instanceof FusedRegion) {
+                var err = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> io.ann4j.compiler.autodiff.Jvp.jvp(g, all));
+                assertTrue(err.getMessage().contains("before fusion"), err.getMessage());
+                return;
+            }
+            io.ann4j.compiler.ir.Graph rev = io.ann4j.compiler.autodiff.Vjp.vjp(g, all);
+            long floating = s.inputs().stream().filter(t -> t.dtype().isFloating()).count();
+            assertEquals(s.outputs().size() + floating, rev.results().size());
+            if (s.op() instanceof CustomDerivative c && c.kind() == CustomDerivative.Kind.VJP) {
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> io.ann4j.compiler.autodiff.Jvp.jvp(g, all));
+                return;
+            }
+            io.ann4j.compiler.ir.Graph fwd = io.ann4j.compiler.autodiff.Jvp.jvp(g, all);
+            assertEquals(2 * s.outputs().size(), fwd.results().size());
+            assertEquals(s.outputs(), fwd.resultTypes().subList(s.outputs().size(), fwd.results().size()),
+                    "tangents have their outputs' types");
         }));
     }
 
