@@ -85,8 +85,35 @@ class StableHloEmitterTest {
                 Map.entry("gather batched", one(new GatherRows(1), TensorType.of(DType.F32, 2, 5, 3), TensorType.of(DType.I32, 2, 4))),
                 Map.entry("batched dot", one(new DotGeneral(Dims.of(2), Dims.of(2), Dims.of(0), Dims.of(0)),
                         TensorType.of(DType.F32, 2, 3, 5), TensorType.of(DType.F32, 2, 4, 5))),
+                Map.entry("scatter", one(new io.ann4j.compiler.ops.ScatterAddRows(0, 9), TensorType.of(DType.F32, 2, 3, 6),
+                        TensorType.of(DType.I32, 2, 3))),
+                Map.entry("scatter batched", one(new io.ann4j.compiler.ops.ScatterAddRows(1, 6), TensorType.of(DType.F32, 4, 2),
+                        TensorType.of(DType.I32, 4, 2))),
+                Map.entry("exp, log, sign", one(new UnaryOp(UnaryOp.Kind.EXP), m)),
+                Map.entry("gradient of a search", searchGradient()),
                 Map.entry("constant and iota", nullary()),
                 Map.entry("fused L2", l2()));
+    }
+
+    /** The reverse sweep of MIPS, after the passes: a fused forward search, a gather and a row scatter. */
+    static Graph searchGradient() {
+        io.ann4j.compiler.ir.GraphBuilder b = new io.ann4j.compiler.ir.GraphBuilder();
+        var qy = b.parameter(TensorType.of(DType.F32, 4, 8));
+        var db = b.parameter(TensorType.of(DType.F32, 300, 8));
+        var scores = b.add1(new DotGeneral(Dims.of(1), Dims.of(1), Dims.empty(), Dims.empty()), qy, db);
+        var top = b.add(new ApproxTopK(ApproxTopKParams.defaults(3, true)), List.of(scores));
+        var loss = b.add1(new Reduce(Reduce.Kind.SUM, Dims.of(0, 1)), top.get(0));
+        Graph g = b.build(List.of(loss));
+        Graph rev = io.ann4j.compiler.autodiff.Vjp.vjp(g, new boolean[] {true, true});
+        return io.ann4j.compiler.passes.Pipeline.optimize(rev, io.ann4j.compiler.passes.CompileOptions.defaults());
+    }
+
+    @Test
+    void theGradientOfASearchLowersToAGatherAndAScatter() {
+        String module = StableHloEmitter.emit(searchGradient(), "grad", true);
+        assertTrue(module.contains("\"stablehlo.gather\"") && module.contains("\"stablehlo.scatter\""), module);
+        assertTrue(module.contains("@ApproxTopK"), module);
+        assertEquals(List.of(), StableHloChecker.check(module), module);
     }
 
     @Test
