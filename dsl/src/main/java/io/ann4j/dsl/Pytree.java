@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The containers a traced function may return (JAX's pytrees, in the kinds ann4j has): a
  * {@link Tensor}, a {@link TopK}, a {@link KeyValue}, a {@code List} or a {@code Tensor[]} of
- * those.
+ * those, and the gradients of {@link Autodiff} (so {@code jit(valueAndGrad(f))} returns one).
  */
 final class Pytree {
     private Pytree() {}
@@ -31,9 +31,24 @@ final class Pytree {
             }
             case List<?> list -> list.forEach(e -> flatten(e, out));
             case Tensor[] arr -> out.addAll(List.of(arr));
+            case Autodiff.ValueAndGrad vg -> {
+                out.add(vg.value());
+                out.addAll(List.of(vg.grads()));
+            }
+            case RowSparseGradient r -> {
+                out.add(r.indices());
+                out.add(r.updates());
+            }
+            case Autodiff.SparseValueAndGrad vg -> {
+                out.add(vg.value());
+                for (Object g : vg.grads()) {
+                    flatten(g, out);
+                }
+            }
             case null -> throw new IllegalArgumentException("a traced function returned null");
             default -> throw new IllegalArgumentException("a traced function may return Tensor, TopK, KeyValue, "
-                    + "List or Tensor[]; got " + tree.getClass().getName());
+                    + "List, Tensor[] or a gradient (ValueAndGrad, SparseValueAndGrad, RowSparseGradient); got "
+                    + tree.getClass().getName());
         }
     }
 
@@ -56,6 +71,23 @@ final class Pytree {
                     out[i] = leaves.next();
                 }
                 yield out;
+            }
+            case Autodiff.ValueAndGrad vg -> {
+                Tensor value = leaves.next();
+                Tensor[] grads = new Tensor[vg.grads().length];
+                for (int i = 0; i < grads.length; i++) {
+                    grads[i] = leaves.next();
+                }
+                yield new Autodiff.ValueAndGrad(value, grads);
+            }
+            case RowSparseGradient r -> new RowSparseGradient(leaves.next(), leaves.next(), r.dense());
+            case Autodiff.SparseValueAndGrad vg -> {
+                Tensor value = leaves.next();
+                Object[] grads = new Object[vg.grads().length];
+                for (int i = 0; i < grads.length; i++) {
+                    grads[i] = unflatten(vg.grads()[i], leaves);
+                }
+                yield new Autodiff.SparseValueAndGrad(value, grads);
             }
             default -> throw new IllegalStateException("not a pytree: " + template);
         };
