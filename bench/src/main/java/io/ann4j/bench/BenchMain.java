@@ -72,7 +72,11 @@ public final class BenchMain {
                 Row r = measure(s[0], s[1], "ip", random(s[1], D, 1), random(s[0], D, 2), K, RECALL, true);
                 line(r);
             }
+            out.println();
+            out.println("gradient (issue 7): value and gradient w.r.t. qy and db of the sum of the top-k values, ip, k=10, recall 0.95:");
+            rows.add(GradientBench.measure(out, 1024, 100_000, D, K, RECALL, o.runs, true));
             if (!o.quick) {
+                rows.add(GradientBench.measure(out, 4096, 1_000_000, D, K, RECALL, 3, false));
                 scaling();
                 memory();
             }
@@ -226,6 +230,14 @@ public final class BenchMain {
         out.println();
         out.println("targets:");
         for (Row r : rows) {
+            if ("grad".equals(r.get("op"))) {
+                String shape = "grad Q=" + r.get("q") + " N=" + r.get("n");
+                check(shape + ": value+grad <= 1.25 x search", r.num("grad_ms") / r.num("fwd_ms"), 1.25, true);
+                check(shape + ": JAX's dense way >= 2.5 x ann4j", r.num("dense_grad_ms") == null ? null
+                        : r.num("dense_grad_ms") / r.num("grad_ms"), 2.5, false);
+                check(shape + ": backward's extra MB < 400 ([Q,N] f32 at N=100k)", r.num("extra_mb"), 400, true);
+                continue;
+            }
             if (!"search".equals(r.get("op"))) {
                 continue;
             }

@@ -118,17 +118,14 @@ public final class SparseGradients {
         }
         Value u = s.updates();
         int q = u.type().dim(0);
-        int k = u.type().dim(1);
         if (d.lhsContracting().equals(Dims.of(1)) && d.rhsContracting().equals(Dims.of(0))) {
-            // out[q] = sum_j u[q,j] * X[idx[q,j]]
+            // out[q] = sum_j u[q,j] * X[idx[q,j]]: one small product per query
             Value rows = gather0(rhs, s.indices()); // [Q, k, D]
-            TensorType qkd = rows.type();
-            return e.reduceSum(e.mul(e.broadcast(u, qkd, 0, 1), rows), 1);
+            return add1(new DotGeneral(Dims.of(1), Dims.of(1), Dims.of(0), Dims.of(0)), u, rows);
         }
         if (d.lhsContracting().equals(Dims.of(0)) && d.rhsContracting().equals(Dims.of(0)) && rhs.type().dim(0) == q) {
-            // out[idx[q,j]] += u[q,j] * Y[q]
-            TensorType qkd = rhs.type().withShape(q, k, rhs.type().dim(1));
-            Value upd = e.mul(e.broadcast(u, qkd, 0, 1), e.broadcast(rhs, qkd, 0, 2));
+            // out[idx[q,j]] += u[q,j] * Y[q]: per query the outer product of its k weights and its row
+            Value upd = add1(new DotGeneral(Dims.empty(), Dims.empty(), Dims.of(0), Dims.of(0)), u, rhs); // [Q, k, D]
             return scatter(0, s.size(), upd, s.indices());
         }
         return null;
@@ -239,9 +236,9 @@ public final class SparseGradients {
             case DotGeneral d when d.lhsBatch().size() == 0 && d.lhsContracting().equals(Dims.of(1))
                     && d.rhsContracting().equals(Dims.of(1)) && p.inputs().get(0).type().rank() == 2
                     && p.inputs().get(1).type().rank() == 2 -> {
-                // out[q,j] = sum_d A[q,d] * B[idx[q,j], d]
+                // out[q,j] = sum_d B[idx[q,j], d] * A[q,d]: the tangent at the selected rows only
                 Value rows = gather0(p.inputs().get(1), idx); // [Q, k, D]
-                yield e.reduceSum(e.mul(e.broadcast(p.inputs().get(0), rows.type(), 0, 2), rows), 2);
+                yield add1(new DotGeneral(Dims.of(2), Dims.of(1), Dims.of(0), Dims.of(0)), rows, p.inputs().get(0));
             }
             case UnaryOp u -> add1(u, gatherOrRewrite(g, p.inputs().get(0), idx));
             case BinaryOp bin -> add1(bin, gatherOrRewrite(g, p.inputs().get(0), idx), gatherOrRewrite(g, p.inputs().get(1), idx));

@@ -95,10 +95,20 @@ final class CpuExecutable implements Executable {
             if (r.type().dtype().isHalf()) {
                 results.add(Rounding.floatToHalf(a, r.type().dtype()));
             } else {
-                results.add(a.dataType() == storage ? (inputs.contains(a) ? a.dup('c') : a) : a.castTo(storage));
+                results.add(a.dataType() == storage ? (isOneOf(a, inputs) ? a.dup('c') : a) : a.castTo(storage));
             }
         }
         return results;
+    }
+
+    /** By identity: {@code List.contains} would compare arrays element by element. */
+    private static boolean isOneOf(INDArray a, List<INDArray> arrays) {
+        for (INDArray x : arrays) {
+            if (x == a) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Step lower(Node n, String selection) {

@@ -68,6 +68,9 @@ public final class DenseOps {
         return Nd4j.createFromArray(v).castTo(computeType(t.dtype())).reshape('c', longs(t.shape()));
     }
 
+    /** Per-batch products below this many multiply-adds run as plain loops (a gemm call costs more). */
+    private static final long SMALL_BATCH_MACS = 1 << 16;
+
     /** {@code dot_general}: batched gemm over [B, M, K] x [B, K, N] after moving axes into place. */
     public static INDArray dotGeneral(DotGeneral d, INDArray lhs, INDArray rhs, TensorType outType) {
         int lr = lhs.rank();
@@ -87,6 +90,9 @@ public final class DenseOps {
         long n = product(rhs, rFree);
         INDArray l3 = lhs.permute(lPerm).dup('c').reshape('c', b, m, k);
         INDArray r3 = rhs.permute(rPerm).dup('c').reshape('c', b, k, n);
+        if (m * k * n <= SMALL_BATCH_MACS && (lhs.dataType() == DataType.FLOAT || lhs.dataType() == DataType.DOUBLE)) {
+            return SmallBatchedDot.multiply(l3, r3, b, m, k, n).reshape('c', longs(outType.shape()));
+        }
         INDArray out = Nd4j.create(lhs.dataType(), new long[] {b, m, n}, 'c');
         for (long i = 0; i < b; i++) {
             INDArray li = l3.slice(i).reshape('c', m, k);
@@ -114,7 +120,7 @@ public final class DenseOps {
         for (int i = 0; i < dims.size(); i++) {
             expanded[dims.get(i)] = x.size(i);
         }
-        return x.dup('c').reshape('c', expanded).broadcast(target).dup('c');
+        return Broadcasts.expand(io.ann4j.runtime.cpu.search.NativeArrays.dense(x), expanded, target);
     }
 
     public static INDArray slice(INDArray x, Dims start, Dims limit, Dims strides, TensorType outType) {

@@ -73,16 +73,26 @@ public final class GatherRowsOp {
             for (long i = 0; i < g.perBatch(); i++) {
                 long upd = (b * g.perBatch() + i) * r;
                 long dst = (b * g.n() + checked("scatterAddRows", idx[(int) (b * g.perBatch() + i)], g.n(), out)) * r;
-                for (long c = 0; c < r; c++) {
-                    switch (t) {
-                        case FLOAT -> to.setAtIndex(ValueLayout.JAVA_FLOAT, dst + c,
-                                to.getAtIndex(ValueLayout.JAVA_FLOAT, dst + c) + from.getAtIndex(ValueLayout.JAVA_FLOAT, upd + c));
-                        case DOUBLE -> to.setAtIndex(ValueLayout.JAVA_DOUBLE, dst + c,
-                                to.getAtIndex(ValueLayout.JAVA_DOUBLE, dst + c) + from.getAtIndex(ValueLayout.JAVA_DOUBLE, upd + c));
-                        case INT -> to.setAtIndex(ValueLayout.JAVA_INT, dst + c,
-                                to.getAtIndex(ValueLayout.JAVA_INT, dst + c) + from.getAtIndex(ValueLayout.JAVA_INT, upd + c));
-                        default -> throw new IllegalArgumentException("scatterAddRows: unsupported dtype " + t);
+                switch (t) {
+                    case FLOAT -> {
+                        for (long c = 0; c < r; c++) {
+                            to.setAtIndex(ValueLayout.JAVA_FLOAT, dst + c,
+                                    to.getAtIndex(ValueLayout.JAVA_FLOAT, dst + c) + from.getAtIndex(ValueLayout.JAVA_FLOAT, upd + c));
+                        }
                     }
+                    case DOUBLE -> {
+                        for (long c = 0; c < r; c++) {
+                            to.setAtIndex(ValueLayout.JAVA_DOUBLE, dst + c,
+                                    to.getAtIndex(ValueLayout.JAVA_DOUBLE, dst + c) + from.getAtIndex(ValueLayout.JAVA_DOUBLE, upd + c));
+                        }
+                    }
+                    case INT -> {
+                        for (long c = 0; c < r; c++) {
+                            to.setAtIndex(ValueLayout.JAVA_INT, dst + c,
+                                    to.getAtIndex(ValueLayout.JAVA_INT, dst + c) + from.getAtIndex(ValueLayout.JAVA_INT, upd + c));
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("scatterAddRows: unsupported dtype " + t);
                 }
             }
         }
