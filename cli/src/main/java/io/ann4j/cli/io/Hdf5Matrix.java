@@ -1,0 +1,117 @@
+package io.ann4j.cli.io;
+
+import io.ann4j.cli.BadInputException;
+import io.jhdf.api.Dataset;
+import java.nio.file.Path;
+
+/** One 1-D or 2-D dataset of an HDF5 file, read in slices of rows (never whole onto the heap). */
+final class Hdf5Matrix implements Matrix {
+    private final Path file;
+    private final Dataset dataset;
+    private final String name;
+    private final long rows;
+    private final int cols;
+
+    Hdf5Matrix(Path file, Dataset dataset, String name) {
+        this.file = file;
+        this.dataset = dataset;
+        this.name = name;
+        int[] dims = dataset.getDimensions();
+        if (dims.length < 1 || dims.length > 2) {
+            throw new BadInputException(file, "dataset '" + name + "' has " + dims.length + " dimensions; expected a matrix [rows, dim]");
+        }
+        Class<?> t = dataset.getJavaType();
+        if (t != float.class && t != double.class && t != int.class && t != long.class && t != byte.class && t != short.class) {
+            throw new BadInputException(file, "dataset '" + name + "' holds " + t.getSimpleName() + "; expected numbers");
+        }
+        rows = dims[0];
+        cols = dims.length == 1 ? 1 : dims[1];
+    }
+
+    @Override
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public String dtype() {
+        Class<?> t = dataset.getJavaType();
+        int bytes = dataset.getDataType().getSize();
+        if (t == float.class || t == double.class) {
+            return "float" + bytes * 8;
+        }
+        return "int" + bytes * 8;
+    }
+
+    private Object slice(long start, int count) {
+        if (count == 0) {
+            return null;
+        }
+        try {
+            return dataset.getDimensions().length == 1
+                    ? dataset.getData(new long[] {start}, new int[] {count})
+                    : dataset.getData(new long[] {start, 0}, new int[] {count, cols});
+        } catch (RuntimeException e) {
+            throw new BadInputException(file, "cannot read rows " + start + " to " + (start + count) + " of dataset '" + name
+                    + "' (" + e.getMessage() + "); expected a readable dataset", e);
+        }
+    }
+
+    @Override
+    public void readRows(long start, int count, float[] dst) {
+        Object data = slice(start, count);
+        for (int r = 0; r < count; r++) {
+            switch (data) {
+                case float[][] f -> System.arraycopy(f[r], 0, dst, r * cols, cols);
+                case double[][] d -> {
+                    for (int c = 0; c < cols; c++) {
+                        dst[r * cols + c] = (float) d[r][c];
+                    }
+                }
+                case float[] f -> dst[r] = f[r];
+                case double[] d -> dst[r] = (float) d[r];
+                default -> {
+                    Object row = data.getClass().getComponentType().isArray() ? java.lang.reflect.Array.get(data, r) : null;
+                    for (int c = 0; c < cols; c++) {
+                        Object v = row == null ? java.lang.reflect.Array.get(data, r) : java.lang.reflect.Array.get(row, c);
+                        dst[r * cols + c] = ((Number) v).floatValue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void readIntRows(long start, int count, int[] dst) {
+        if (dataset.getJavaType() == float.class || dataset.getJavaType() == double.class) {
+            throw new BadInputException(file, "dataset '" + name + "' holds " + dtype() + "; expected integer ids");
+        }
+        Object data = slice(start, count);
+        for (int r = 0; r < count; r++) {
+            if (data instanceof int[][] rowsOfInts) {
+                System.arraycopy(rowsOfInts[r], 0, dst, r * cols, cols);
+                continue;
+            }
+            Object row = data.getClass().getComponentType().isArray() ? java.lang.reflect.Array.get(data, r) : null;
+            for (int c = 0; c < cols; c++) {
+                Object v = row == null ? java.lang.reflect.Array.get(data, r) : java.lang.reflect.Array.get(row, c);
+                dst[r * cols + c] = Math.toIntExact(((Number) v).longValue());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // The file is closed by its Hdf5File.
+    }
+}
