@@ -44,6 +44,7 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         opts.check();
+        DataType dt = dtype();
         double target = recallTarget();
         if (!Double.isNaN(target) && !(target > 0 && target <= 1)) {
             throw new BadInputException("--recall " + target + " is out of range; expected a target in (0, 1]");
@@ -63,7 +64,7 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
             opts.checkShapes(dbm, qm);
             SearchSpec s = new SearchSpec(opts.metric(distance, opts.db), opts.k, target, null, opts.backend, opts.devices);
             Queries queries = Queries.load(qm, opts.nanPolicy());
-            Database db = opts.database(dbm, dtype());
+            Database db = opts.database(dbm, dt);
             Neighbors n;
             try (Progress p = Progress.start(spec.name(), dbm.rows(), "rows", Progress.allowed(opts.quiet))) {
                 n = new BlockSearch(s).run(queries, db, p::step);

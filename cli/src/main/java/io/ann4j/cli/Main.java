@@ -50,6 +50,12 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CommandLine.ParameterException pe) {
+                commandLine.getErr().println("ann4j: " + pe.getMessage());
+                pe.getCommandLine().usage(commandLine.getErr());
+                commandLine.getErr().flush();
+                return BAD_INPUT;
+            }
             Throwable t = e;
             while (!(t instanceof BadInputException) && t.getCause() != null) {
                 t = t.getCause();

@@ -45,7 +45,7 @@ public final class SearchOptions {
     String onNan;
 
     @Option(names = "--block-rows", paramLabel = "ROWS",
-            description = "Database rows read and searched at a time (default: about 64 MiB of float32).")
+            description = "Database rows read and searched at a time (default: about 64 MiB of float32, at most 1/8 of the heap).")
     Integer blockRows;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
@@ -113,16 +113,19 @@ public final class SearchOptions {
 
     /** The database, streamed in blocks and converted to {@code dtype}. */
     Database database(Matrix m, DataType dtype) {
-        int rows = blockRows != null ? blockRows : Database.rowsFor(64L << 20, m.cols());
+        // About 64 MiB a block, less on a small heap: a block is on the heap once while it is read.
+        long bytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+        int rows = blockRows != null ? blockRows : Database.rowsFor(bytes, m.cols());
         return new Database(m, Math.max(rows, Math.min(2 * k, (int) Math.min(Integer.MAX_VALUE, m.rows()))), nanPolicy(), dtype);
     }
 
     /** {@code f32}, {@code bf16} or {@code f16}, as the search's database dtype. */
+    @SuppressWarnings("deprecation")
     static DataType dtype(String name) {
         return switch (name) {
             case "f32" -> DataType.FLOAT;
             case "bf16" -> DataType.BFLOAT16;
-            case "f16" -> DataType.HALF;
+            case "f16" -> DataType.HALF; // what the dsl maps to f16 (FLOAT16 is a different constant)
             default -> throw new BadInputException("--dtype " + name + " is not known; expected f32, bf16 or f16");
         };
     }

@@ -51,6 +51,12 @@ public final class RecallQpsPlot {
         chart.getStyler().setXAxisMin(0.0);
         chart.getStyler().setXAxisMax(1.0);
         chart.getStyler().setMarkerSize(8);
+        // Whole decades, so that a log axis always has labelled ticks.
+        double lo = report.points().stream().mapToDouble(BenchPoint::qps).filter(v -> v > 0).min().orElse(1);
+        double hi = report.points().stream().mapToDouble(BenchPoint::qps).max().orElse(10);
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lo))));
+        chart.getStyler().setYAxisMax(Math.pow(10, Math.max(Math.ceil(Math.log10(hi)), Math.floor(Math.log10(lo)) + 1)));
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         Map<String, List<BenchPoint>> byAlgorithm = new LinkedHashMap<>();
         for (BenchPoint p : report.points()) {

@@ -57,6 +57,9 @@ final class Hdf5Matrix implements Matrix {
         if (count == 0) {
             return null;
         }
+        if (!(dataset.getDataLayout() == io.jhdf.object.message.DataLayout.CONTIGUOUS)) {
+            return chunkedSlice(start, count);
+        }
         try {
             return dataset.getDimensions().length == 1
                     ? dataset.getData(new long[] {start}, new int[] {count})
@@ -65,6 +68,27 @@ final class Hdf5Matrix implements Matrix {
             throw new BadInputException(file, "cannot read rows " + start + " to " + (start + count) + " of dataset '" + name
                     + "' (" + e.getMessage() + "); expected a readable dataset", e);
         }
+    }
+
+    /** The whole dataset, for chunked layouts (jhdf slices only contiguous datasets). */
+    private Object whole;
+
+    private Object chunkedSlice(long start, int count) {
+        if (whole == null) {
+            long bytes = dataset.getSizeInBytes();
+            if (bytes > Runtime.getRuntime().maxMemory() / 2) {
+                throw new BadInputException(file, "dataset '" + name + "' is chunked (" + bytes + " bytes) and jhdf reads chunked"
+                        + " datasets whole, which does not fit this heap; expected a contiguous dataset (h5repack -l CONTI) or a larger -Xmx");
+            }
+            try {
+                whole = dataset.getData();
+            } catch (RuntimeException e) {
+                throw new BadInputException(file, "cannot read dataset '" + name + "' (" + e.getMessage() + "); expected a readable dataset", e);
+            }
+        }
+        Object out = java.lang.reflect.Array.newInstance(whole.getClass().getComponentType(), count);
+        System.arraycopy(whole, (int) start, out, 0, count);
+        return out;
     }
 
     @Override

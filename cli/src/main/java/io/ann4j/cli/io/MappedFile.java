@@ -19,7 +19,7 @@ final class MappedFile implements AutoCloseable {
         this.file = file;
         checkReadable(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            segment = ch.size() == 0 ? MemorySegment.NULL.reinterpret(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            segment = ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
         } catch (IOException e) {
             arena.close();
             throw new BadInputException(file, "cannot be read (" + e.getMessage() + "); expected a readable file", e);

@@ -82,7 +82,7 @@ public final class BlockSearch {
 
     private void searchBlock(INDArray q, Database.Block block, TopKAccumulator acc) {
         INDArray data = block.data();
-        int rows = (int) data.rows();
+        int rows = data.rows();
         int k = spec.k();
         int done = 0;
         int devices = spec.devices();
