@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ann4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Approximate and exact nearest-neighbour search on .npy, .fvecs/.ivecs/.bvecs, .fbin/.ibin/.u8bin/.i8bin,"
                 + " ann-benchmarks .hdf5 and .csv files.",
-        subcommands = {InfoCommand.class, SearchCommand.class, GroundTruthCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, SearchCommand.class, GroundTruthCommand.class, BenchCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:bad input or usage (one line on stderr names the file and the problem)",
@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is missing; expected info, search, groundtruth or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is missing; expected info, search, groundtruth, bench or generate");
     }
 
     /** Runs the command and exits with its code. */

@@ -98,8 +98,8 @@ public final class MatrixWriter {
         return (byte) (long) v;
     }
 
-    /** Writes an HDF5 file of root datasets and string attributes (ann-benchmarks layout). */
-    public static void writeHdf5(Path file, Map<String, Table> datasets, Map<String, String> attributes) {
+    /** Writes an HDF5 file of root datasets and attributes (strings, numbers: the ann-benchmarks layout). */
+    public static void writeHdf5(Path file, Map<String, Table> datasets, Map<String, ?> attributes) {
         try (WritableHdfFile h = HdfFile.write(file)) {
             for (String name : Hdf5File.ANN_DATASETS) {
                 Table t = datasets.get(name);
