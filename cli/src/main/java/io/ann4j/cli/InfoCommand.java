@@ -40,7 +40,9 @@ final class InfoCommand implements Callable<Integer> {
                     out.printf("  attribute %s = %s%n", a.getKey(), a.getValue());
                 }
                 for (String name : h.datasets()) {
-                    print(out, name, h.dataset(name));
+                    try (Matrix m = h.dataset(name)) {
+                        print(out, name, m);
+                    }
                 }
             }
             return 0;

@@ -4,13 +4,22 @@ import io.ann4j.cli.BadInputException;
 import io.jhdf.api.Dataset;
 import java.nio.file.Path;
 
-/** One 1-D or 2-D dataset of an HDF5 file, read in slices of rows (never whole onto the heap). */
+/**
+ * One 1-D or 2-D dataset of an HDF5 file. A contiguous, unfiltered dataset (what h5py writes by
+ * default, and ann-benchmarks' files) is memory-mapped at its data address, as a {@code .npy} is;
+ * others are read in slices through jhdf (chunked ones whole, which jhdf requires).
+ */
 final class Hdf5Matrix implements Matrix {
     private final Path file;
     private final Dataset dataset;
     private final String name;
     private final long rows;
     private final int cols;
+    /** The mapped file and where the data starts, or null when jhdf reads it. */
+    private final MappedFile mapped;
+    private final long dataAddress;
+    private final ElementType type;
+    private final java.nio.ByteOrder order;
 
     Hdf5Matrix(Path file, Dataset dataset, String name) {
         this.file = file;
@@ -26,6 +35,38 @@ final class Hdf5Matrix implements Matrix {
         }
         rows = dims[0];
         cols = dims.length == 1 ? 1 : dims[1];
+        ElementType direct = directType(dataset);
+        long address = dataset instanceof io.jhdf.api.dataset.ContiguousDataset c && direct != null ? c.getDataAddress() : -1;
+        MappedFile m = null;
+        if (address > 0) {
+            m = new MappedFile(file);
+            if (address + rows * cols * direct.bytes() > m.size()) {
+                m.close(); // not where jhdf says: let jhdf read it (and report the problem)
+                m = null;
+            }
+        }
+        mapped = m;
+        dataAddress = address;
+        type = direct;
+        order = direct == null ? null : ((io.jhdf.object.datatype.OrderedDataType) dataset.getDataType()).getByteOrder();
+    }
+
+    /** The element type when the raw bytes can be read directly (plain numbers, no filters), else null. */
+    private static ElementType directType(Dataset d) {
+        if (!d.getFilters().isEmpty() || d.getDataLayout() != io.jhdf.object.message.DataLayout.CONTIGUOUS) {
+            return null;
+        }
+        int size = d.getDataType().getSize();
+        if (d.getDataType() instanceof io.jhdf.object.datatype.FloatingPoint) {
+            return size == 4 ? ElementType.FLOAT32 : size == 8 ? ElementType.FLOAT64 : size == 2 ? ElementType.FLOAT16 : null;
+        }
+        if (d.getDataType() instanceof io.jhdf.object.datatype.FixedPoint f) {
+            if (f.isSigned()) {
+                return size == 4 ? ElementType.INT32 : size == 8 ? ElementType.INT64 : size == 1 ? ElementType.INT8 : null;
+            }
+            return size == 1 ? ElementType.UINT8 : null;
+        }
+        return null;
     }
 
     @Override
@@ -93,6 +134,10 @@ final class Hdf5Matrix implements Matrix {
 
     @Override
     public void readRows(long start, int count, float[] dst) {
+        if (mapped != null) {
+            type.toFloats(mapped.segment, dataAddress + start * cols * type.bytes(), order, dst, 0, count * cols);
+            return;
+        }
         Object data = slice(start, count);
         for (int r = 0; r < count; r++) {
             switch (data) {
@@ -120,6 +165,9 @@ final class Hdf5Matrix implements Matrix {
         if (dataset.getJavaType() == float.class || dataset.getJavaType() == double.class) {
             throw new BadInputException(file, "dataset '" + name + "' holds " + dtype() + "; expected integer ids");
         }
+        if (mapped != null && type.toInts(mapped.segment, dataAddress + start * cols * type.bytes(), order, dst, 0, count * cols)) {
+            return;
+        }
         Object data = slice(start, count);
         for (int r = 0; r < count; r++) {
             if (data instanceof int[][] rowsOfInts) {
@@ -136,6 +184,9 @@ final class Hdf5Matrix implements Matrix {
 
     @Override
     public void close() {
-        // The file is closed by its Hdf5File.
+        // The HDF5 file is closed by its Hdf5File; the mapping is this matrix's own.
+        if (mapped != null) {
+            mapped.close();
+        }
     }
 }

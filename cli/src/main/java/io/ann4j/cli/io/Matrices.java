@@ -75,6 +75,7 @@ public final class Matrices {
 
         @Override
         public void close() {
+            m.close();
             owner.close();
         }
     }
