@@ -68,6 +68,15 @@ class BadInputTest {
     }
 
     @Test
+    void unreadableFile() throws IOException {
+        Path f = Files.copy(db, dir.resolve("locked.npy"));
+        Files.setPosixFilePermissions(f, java.util.Set.of());
+        // root reads everything: there the permission cannot be taken away, so the case cannot arise
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(f), "running as root");
+        assertBadInput(search(f, queries), "locked.npy", "permission denied", "expected a readable file");
+    }
+
+    @Test
     void unknownExtension() throws IOException {
         Path f = Files.writeString(dir.resolve("db.parquet"), "x");
         assertBadInput(search(f, queries), f.toString(), "unknown extension '.parquet'", "expected one of .npy");

@@ -162,6 +162,19 @@ class SearchCommandTest {
     }
 
     @Test
+    void formatsCanBeNamedWhenExtensionsDoNotSay() throws IOException {
+        Path db2 = Files.copy(dbFile, dir.resolve("db.data"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path q2 = Files.copy(qFile, dir.resolve("queries.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path out = dir.resolve("ids.txt");
+        Cli.Result r = Cli.run("groundtruth", "--db", db2.toString(), "--db-format", "fvecs", "--queries", q2.toString(),
+                "--queries-format", "npy", "--k", "" + K, "--metric", "ip", "--out", out.toString(), "--format", "ivecs", "--force");
+        assertEquals(0, r.code(), r.toString());
+        try (Matrix m = Matrices.open(out, "ivecs", null)) {
+            assertArrayEquals(truth("ip"), m.readAllInts());
+        }
+    }
+
+    @Test
     void tpuBackendGivesTheSameNeighbours() {
         assertArrayEquals(truth("ip"), run("groundtruth", "ip", "tpu.npy", "--backend", "tpu"));
     }
