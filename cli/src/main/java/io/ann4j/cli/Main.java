@@ -72,7 +72,13 @@ public final class Main implements Runnable {
             commandLine.getErr().flush();
             return 1;
         });
-        int code = cl.execute(args);
+        int devices = io.ann4j.compiler.spi.Devices.count();
+        int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            io.ann4j.compiler.spi.Devices.setCount(devices); // --devices holds for one command
+        }
         out.flush();
         err.flush();
         return code;

@@ -82,7 +82,9 @@ class SearchCommandTest {
 
     @Test
     void devicesShardEachBlock() {
+        int before = io.ann4j.compiler.spi.Devices.count();
         assertArrayEquals(truth("l2"), run("search", "l2", "devices.ibin", "--devices", "3", "--block-rows", "1000"));
+        assertEquals(before, io.ann4j.compiler.spi.Devices.count(), "--devices holds for one command only");
     }
 
     @Test
