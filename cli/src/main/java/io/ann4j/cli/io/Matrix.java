@@ -20,11 +20,6 @@ public interface Matrix extends AutoCloseable {
     /** The element type as stored, in NumPy's names: float32, float16, float64, int32, uint8, ... */
     String dtype();
 
-    /** Whether the stored elements are integers (ids), not floating point numbers. */
-    default boolean isInteger() {
-        return dtype().startsWith("int") || dtype().startsWith("uint");
-    }
-
     /**
      * Copies rows {@code [start, start + count)} into {@code dst} as float32, row-major.
      *
