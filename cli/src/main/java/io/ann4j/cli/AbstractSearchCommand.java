@@ -1,0 +1,80 @@
+package io.ann4j.cli;
+
+import io.ann4j.cli.io.Format;
+import io.ann4j.cli.io.Hdf5File;
+import io.ann4j.cli.io.Matrix;
+import io.ann4j.cli.search.BlockSearch;
+import io.ann4j.cli.search.Database;
+import io.ann4j.cli.search.Neighbors;
+import io.ann4j.cli.search.Queries;
+import io.ann4j.cli.search.SearchSpec;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What {@code search} and {@code groundtruth} share: read, check, search in blocks, write atomically. */
+abstract class AbstractSearchCommand implements Callable<Integer> {
+    @Mixin
+    SearchOptions opts;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "Where the neighbours go: .npy/.ivecs/.ibin (ids), .csv or .hdf5 (ids and distances).")
+    Path out;
+
+    @Option(names = "--format", paramLabel = "EXT", description = "The output's format when its extension does not say.")
+    String format;
+
+    @Option(names = "--force", description = "Overwrite an existing output.")
+    boolean force;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** NaN for the exact top-k. */
+    abstract double recallTarget();
+
+    /** The database dtype. */
+    DataType dtype() {
+        return DataType.FLOAT;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        opts.check();
+        DataType dt = dtype();
+        double target = recallTarget();
+        if (!Double.isNaN(target) && !(target > 0 && target <= 1)) {
+            throw new BadInputException("--recall " + target + " is out of range; expected a target in (0, 1]");
+        }
+        if (opts.db == null || opts.queries == null) {
+            throw new BadInputException("--db and --queries are required; expected both files");
+        }
+        Format outFormat = NeighborsOutput.check(out, format, force);
+        String distance = null;
+        if (Format.of(opts.db, opts.dbFormat) == Format.HDF5) {
+            try (Hdf5File h = new Hdf5File(opts.db)) {
+                distance = h.distance();
+            }
+        }
+        long t0 = System.nanoTime();
+        try (Matrix dbm = opts.openDb(opts.db); Matrix qm = opts.openQueries(opts.queries)) {
+            opts.checkShapes(dbm, qm);
+            SearchSpec s = new SearchSpec(opts.metric(distance, opts.db), opts.k, target, null, opts.backend, opts.devices);
+            Queries queries = Queries.load(qm, opts.nanPolicy());
+            Database db = opts.database(dbm, dt);
+            Neighbors n;
+            try (Progress p = Progress.start(spec.name(), dbm.rows(), "rows", Progress.allowed(opts.quiet))) {
+                n = new BlockSearch(s).run(queries, db, p::step);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            NeighborsOutput.write(out, outFormat, n, force);
+            spec.commandLine().getOut().printf("%s: %d queries x %d rows (dim %d, %s, k=%d%s) in %.2f s (%.0f queries/s); wrote %s%n",
+                    spec.name(), qm.rows(), dbm.rows(), dbm.cols(), s.metric().optionName(), s.k(),
+                    s.exact() ? ", exact" : ", recall target " + target, secs, qm.rows() / secs, out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package io.ann4j.cli.io;
+
+import io.ann4j.cli.BadInputException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The file formats the command reads and writes, found from the extension or {@code --format}. */
+public enum Format {
+    /** NumPy {@code .npy} (NEP 1). */
+    NPY("npy"),
+    /** TEXMEX float32 records. */
+    FVECS("fvecs"),
+    /** TEXMEX int32 records (ground truths). */
+    IVECS("ivecs"),
+    /** TEXMEX uint8 records (SIFT1B). */
+    BVECS("bvecs"),
+    /** big-ann-benchmarks float32. */
+    FBIN("fbin"),
+    /** big-ann-benchmarks int32. */
+    IBIN("ibin"),
+    /** big-ann-benchmarks uint8. */
+    U8BIN("u8bin"),
+    /** big-ann-benchmarks int8. */
+    I8BIN("i8bin"),
+    /** ann-benchmarks HDF5 ({@code train}, {@code test}, {@code neighbors}, {@code distances}). */
+    HDF5("hdf5"),
+    /** Comma-separated values, for small results. */
+    CSV("csv");
+
+    private final String extension;
+
+    Format(String extension) {
+        this.extension = extension;
+    }
+
+    /** The extension without its dot. */
+    public String extension() {
+        return extension;
+    }
+
+    /** Whether this is one of the TEXMEX record formats. */
+    public boolean isVecs() {
+        return this == FVECS || this == IVECS || this == BVECS;
+    }
+
+    /** Whether this is one of the big-ann-benchmarks formats. */
+    public boolean isBin() {
+        return this == FBIN || this == IBIN || this == U8BIN || this == I8BIN;
+    }
+
+    /**
+     * The format of {@code file}: {@code override} when given (a name such as {@code npy}),
+     * otherwise from the extension ({@code .h5} reads as HDF5).
+     *
+     * @throws BadInputException for an unknown extension or format name
+     */
+    public static Format of(Path file, String override) {
+        if (override != null && !override.isBlank()) {
+            return byName(override.strip().toLowerCase(Locale.ROOT)).orElseThrow(() -> new BadInputException(
+                    "--format " + override + " is not a known format; expected one of " + names()));
+        }
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return byName(ext.equals("h5") ? "hdf5" : ext).orElseThrow(() -> new BadInputException(file,
+                (ext.isEmpty() ? "no extension" : "unknown extension '." + ext + "'") + "; expected one of "
+                        + names() + " (or name the format with --format)"));
+    }
+
+    private static java.util.Optional<Format> byName(String ext) {
+        return Arrays.stream(values()).filter(f -> f.extension.equals(ext)).findFirst();
+    }
+
+    /** The extensions, for messages. */
+    public static String names() {
+        return Arrays.stream(values()).map(f -> "." + f.extension).collect(Collectors.joining(", "));
+    }
+}

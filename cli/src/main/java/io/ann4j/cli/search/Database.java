@@ -1,0 +1,139 @@
+package io.ann4j.cli.search;
+
+import io.ann4j.cli.io.Matrix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A database read in blocks of rows, so that a file larger than the heap streams through the
+ * search: each block is read (memory-mapped or sliced), checked for NaN and infinities, converted
+ * once to the search dtype and handed on. {@link #cache()} keeps the blocks for repeated searches
+ * (the bench) when they fit.
+ */
+public final class Database {
+    /** Rows {@code [offset, offset + data.rows)}, or, after skipping bad rows, the rows {@code ids}. */
+    public record Block(INDArray data, long offset, int[] ids) {
+        /** The global row id of block row {@code r}. */
+        public int id(int r) {
+            return ids == null ? Math.toIntExact(offset + r) : ids[r];
+        }
+    }
+
+    private final Matrix matrix;
+    private final int blockRows;
+    private final NanPolicy onNan;
+    private final DataType dtype;
+    private List<Block> cached;
+    private long usable = -1;
+
+    /**
+     * @param blockRows rows per block (the last block takes the remainder)
+     * @param dtype     FLOAT, BFLOAT16 or HALF: what the search computes on
+     */
+    public Database(Matrix matrix, int blockRows, NanPolicy onNan, DataType dtype) {
+        this.matrix = matrix;
+        this.blockRows = (int) Math.max(1, Math.min(blockRows, Math.max(1, matrix.rows())));
+        this.onNan = onNan;
+        this.dtype = dtype;
+    }
+
+    /** A block size of about {@code bytes} of float32 rows. */
+    public static int rowsFor(long bytes, int cols) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / (4L * Math.max(1, cols))));
+    }
+
+    public Matrix matrix() {
+        return matrix;
+    }
+
+    public long rows() {
+        return matrix.rows();
+    }
+
+    public int cols() {
+        return matrix.cols();
+    }
+
+    /** Rows left after skipping non-finite ones (known after one pass; the row count before). */
+    public long usableRows() {
+        return usable < 0 ? matrix.rows() : usable;
+    }
+
+    /** Reads every block now and keeps them, so that later passes do not read the file. */
+    public Database cache() {
+        if (cached == null) {
+            List<Block> all = new ArrayList<>();
+            stream(all::add, null);
+            cached = all;
+        }
+        return this;
+    }
+
+    /**
+     * Hands every block, in order, to {@code consumer}; {@code progress} (may be null) gets the
+     * number of file rows done after each block.
+     */
+    public void forEach(Consumer<Block> consumer, java.util.function.LongConsumer progress) {
+        if (cached != null) {
+            for (Block b : cached) {
+                consumer.accept(b);
+                if (progress != null) {
+                    progress.accept(b.data().rows());
+                }
+            }
+            return;
+        }
+        stream(consumer, progress);
+    }
+
+    private void stream(Consumer<Block> consumer, java.util.function.LongConsumer progress) {
+        int cols = matrix.cols();
+        float[] buf = new float[Math.multiplyExact(blockRows, cols)];
+        NonFinite bad = new NonFinite();
+        long kept = 0;
+        for (long start = 0; start < matrix.rows(); start += blockRows) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("interrupted");
+            }
+            int n = (int) Math.min(blockRows, matrix.rows() - start);
+            matrix.readRows(start, n, buf);
+            int[] ids = null;
+            int good = 0;
+            for (int r = 0; r < n; r++) {
+                if (bad.checkRow(buf, r, cols, start + r)) {
+                    if (ids != null) {
+                        ids[good] = Math.toIntExact(start + r);
+                        System.arraycopy(buf, r * cols, buf, good * cols, cols);
+                    }
+                    good++;
+                } else if (onNan == NanPolicy.ERROR) {
+                    bad.scanRest(matrix, start + r + 1);
+                    throw bad.error(matrix);
+                } else if (ids == null) {
+                    ids = new int[n];
+                    for (int i = 0; i < good; i++) {
+                        ids[i] = Math.toIntExact(start + i);
+                    }
+                }
+            }
+            kept += good;
+            if (good > 0) {
+                // Nd4j copies the data off the heap; the heap buffer is reused for the next block.
+                float[] rows = good * cols == buf.length ? buf : java.util.Arrays.copyOf(buf, good * cols);
+                INDArray data = Nd4j.create(rows, new long[] {good, cols}, 'c');
+                if (dtype != DataType.FLOAT) {
+                    data = data.castTo(dtype);
+                }
+                consumer.accept(new Block(data, start, ids == null ? null : java.util.Arrays.copyOf(ids, good)));
+            }
+            if (progress != null) {
+                progress.accept(n);
+            }
+        }
+        usable = kept;
+    }
+}
