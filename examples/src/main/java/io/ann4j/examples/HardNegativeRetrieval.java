@@ -2,10 +2,13 @@ package io.ann4j.examples;
 
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.concatenate;
+import static io.ann4j.dsl.Ops.constant;
 import static io.ann4j.dsl.Ops.div;
 import static io.ann4j.dsl.Ops.dot;
 import static io.ann4j.dsl.Ops.gatherRows;
 import static io.ann4j.dsl.Ops.logSumExp;
+import static io.ann4j.dsl.Ops.maximum;
+import static io.ann4j.dsl.Ops.minimum;
 import static io.ann4j.dsl.Ops.mul;
 import static io.ann4j.dsl.Ops.reshape;
 import static io.ann4j.dsl.Ops.sub;
@@ -14,6 +17,7 @@ import static io.ann4j.dsl.Ops.topK;
 import static io.ann4j.dsl.Ops.transpose;
 
 import io.ann4j.dsl.Autodiff;
+import io.ann4j.dsl.CustomDerivatives;
 import io.ann4j.dsl.Jit;
 import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Jitted;
@@ -41,7 +45,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <pre>{@code
  * loss = mean( logsumexp([s_pos, s_retrieved]) - s_pos )
  * }</pre>
- * {@link Autodiff#valueAndGradRowSparse} gives the gradient with respect to {@code W} dense and
+ * The logits pass through a custom gradient rule ({@link #clipGradient}), the way a user
+ * replaces a derivative that does not suit them. {@link Autodiff#valueAndGradRowSparse} gives the gradient with respect to {@code W} dense and
  * with respect to the item table row-sparse (the touched rows only), and one {@code jit}
  * compiles forward and backward together. The example prints recall@10 before and after, and
  * the loss per epoch.
@@ -63,12 +68,24 @@ public final class HardNegativeRetrieval {
         System.out.print(run(users, items, dim, epochs, 1).log());
     }
 
+    /**
+     * A custom rule (the hook): the identity forward, and a backward that clips each cotangent to
+     * [-limit, limit], so that one badly retrieved user cannot dominate a step. Written with
+     * {@link CustomDerivatives#customVjp}; its rule is traced and compiled with the rest.
+     */
+    static Tensor clipGradient(Tensor x, double limit) {
+        return CustomDerivatives.customVjp("clipGradient",
+                a -> new Tensor[] {a[0]},
+                (a, ct) -> new Tensor[] {minimum(maximum(ct[0], constant(-limit, ct[0].dtype())), constant(limit, ct[0].dtype()))})
+                .apply(new Tensor[] {x})[0];
+    }
+
     /** The training step's loss: softmax over the positive and the retrieved negatives. */
     static Tensor loss(Tensor w, Tensor table, Tensor x, Tensor positives, int k) {
         Tensor query = dot(x, w);                                          // [B, D]
         TopK retrieved = approxMaxK(dot(query, transpose(table)), k, 0.95); // [B, k]: hard negatives
         Tensor pos = sum(mul(query, gatherRows(table, positives)), 1);     // [B]
-        Tensor logits = concatenate(1, reshape(pos, pos.dim(0), 1), retrieved.values());
+        Tensor logits = clipGradient(concatenate(1, reshape(pos, pos.dim(0), 1), retrieved.values()), 2e-4);
         Tensor perUser = sub(logSumExp(logits, 1), pos);
         return div(sum(perUser), (double) perUser.dim(0));
     }
