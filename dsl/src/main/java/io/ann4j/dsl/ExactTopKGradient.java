@@ -1,6 +1,7 @@
 package io.ann4j.dsl;
 
 import io.ann4j.compiler.ir.DType;
+import io.ann4j.compiler.ir.Permutations;
 import io.ann4j.compiler.ops.ApproxTopK;
 import java.util.List;
 
@@ -35,34 +36,17 @@ final class ExactTopKGradient {
 
     /** The indices of the exact top {@code size} along {@code axis}, best first. */
     private static Tensor exactIndices(Tensor x, int axis, int size, boolean isMax) {
-        int[] perm = moveLast(x.rank(), axis);
+        int[] perm = Permutations.moveLast(x.rank(), axis);
         Tensor last = Ops.transpose(x, perm);
         Tensor idx = Ops.topK(isMax ? last : Ops.neg(last), size).indices();
-        return Ops.transpose(idx, inverse(perm));
+        return Ops.transpose(idx, Permutations.inverse(perm));
     }
 
     private static Tensor takeAlongAxis(Tensor x, Tensor idx, int axis) {
-        int[] perm = moveLast(x.rank(), axis);
+        int[] perm = Permutations.moveLast(x.rank(), axis);
         Tensor g = Ops.gatherRows(Ops.transpose(x, perm), Ops.transpose(idx, perm), x.rank() - 1);
-        return Ops.transpose(g, inverse(perm));
+        return Ops.transpose(g, Permutations.inverse(perm));
     }
 
-    private static int[] moveLast(int rank, int axis) {
-        int[] p = new int[rank];
-        for (int i = 0, j = 0; i < rank; i++) {
-            if (i != axis) {
-                p[j++] = i;
-            }
-        }
-        p[rank - 1] = axis;
-        return p;
-    }
 
-    private static int[] inverse(int[] perm) {
-        int[] inv = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            inv[perm[i]] = i;
-        }
-        return inv;
-    }
 }

@@ -1,14 +1,10 @@
 package io.ann4j.dsl;
 
 import io.ann4j.compiler.ir.Graph;
-import io.ann4j.compiler.ir.Node;
 import io.ann4j.compiler.ir.TensorType;
-import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.passes.Batching;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -87,16 +83,9 @@ public final class Vmap {
         if (size < 0) {
             throw new IllegalArgumentException("vmap: at least one argument needs an in-axis");
         }
-        Trace inner = new Trace();
-        Tensor[] params = exampleTypes.stream().map(inner::parameter).toArray(Tensor[]::new);
-        Object out;
-        inner.enter();
-        try {
-            out = f.apply(params);
-        } finally {
-            inner.exit();
-        }
-        Graph example = inner.builder.build(Pytree.flatten(out).stream().map(t -> t.valueIn(inner)).toList());
+        Staged.Traced traced = Staged.trace(f, exampleTypes);
+        Object out = traced.template();
+        Graph example = traced.graph();
         Graph batchedGraph = Batching.batch(example, batched, size);
         List<Tensor> results = Staged.inline(batchedGraph, moved);
         List<Tensor> placed = results.stream().map(t -> moveAxis(t, 0, outAxis < 0 ? outAxis + t.rank() : outAxis)).toList();

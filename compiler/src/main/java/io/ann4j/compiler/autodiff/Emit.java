@@ -3,6 +3,7 @@ package io.ann4j.compiler.autodiff;
 import io.ann4j.compiler.ir.Dims;
 import io.ann4j.compiler.ir.DType;
 import io.ann4j.compiler.ir.GraphBuilder;
+import io.ann4j.compiler.ir.Permutations;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.ops.BinaryOp;
@@ -137,37 +138,20 @@ public final class Emit {
     /** {@code out[..., j, ...] = x[..., idx[..., j, ...], ...]} along {@code axis} (numpy's take_along_axis). */
     public Value takeAlongAxis(Value x, Value idx, int axis) {
         int rank = x.type().rank();
-        int[] perm = moveLast(rank, axis);
+        int[] perm = Permutations.moveLast(rank, axis);
         Value g = b.add1(new GatherRows(rank - 1), transpose(x, perm), transpose(idx, perm));
-        return transpose(g, inverse(perm));
+        return transpose(g, Permutations.inverse(perm));
     }
 
     /** The transpose of {@link #takeAlongAxis}: adds {@code u} into zeros of {@code size} along {@code axis}. */
     public Value scatterAlongAxis(Value u, Value idx, int axis, int size) {
         int rank = u.type().rank();
-        int[] perm = moveLast(rank, axis);
+        int[] perm = Permutations.moveLast(rank, axis);
         Value s = b.add1(new ScatterAddRows(rank - 1, size), transpose(u, perm), transpose(idx, perm));
-        return transpose(s, inverse(perm));
+        return transpose(s, Permutations.inverse(perm));
     }
 
-    static int[] moveLast(int rank, int axis) {
-        int[] p = new int[rank];
-        for (int i = 0, j = 0; i < rank; i++) {
-            if (i != axis) {
-                p[j++] = i;
-            }
-        }
-        p[rank - 1] = axis;
-        return p;
-    }
 
-    static int[] inverse(int[] perm) {
-        int[] inv = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            inv[perm[i]] = i;
-        }
-        return inv;
-    }
 
     /** 1 where {@code x > y}, 0 where {@code x < y}, 1/2 at ties (JAX's convention for max's derivative). */
     public Value greaterMask(Value x, Value y) {

@@ -57,7 +57,7 @@ final class TransposeRules {
                 });
             }
             case DotGeneral d -> DotTranspose.rule(e, d, x.get(0), x.get(1), c);
-            case Transpose t -> Arrays.asList(e.transpose(c, Emit.inverse(t.permutation().toArray())));
+            case Transpose t -> Arrays.asList(e.transpose(c, io.ann4j.compiler.ir.Permutations.inverse(t.permutation().toArray())));
             case Reshape r -> Arrays.asList(e.reshape(c, x.get(0).type().shape().toArray()));
             case BroadcastInDim bc -> Arrays.asList(e.unbroadcast(c, x.get(0).type(), bc.broadcastDimensions()));
             case Slice s -> Arrays.asList(e.unslice(c, s, x.get(0).type()));

@@ -151,8 +151,8 @@ final class CpuExecutable implements Executable {
     /** A top-k over any axis: moved last, run row by row, moved back. */
     private static Step topK(Op op, TensorType operand, int axis, String selection) {
         int rank = operand.rank();
-        int[] perm = SortKeyValues.moveLast(rank, axis);
-        int[] inverse = SortKeyValues.inverse(perm);
+        int[] perm = io.ann4j.compiler.ir.Permutations.moveLast(rank, axis);
+        int[] inverse = io.ann4j.compiler.ir.Permutations.inverse(perm);
         return in -> {
             INDArray x = in.get(0).permute(perm).dup('c');
             long n = x.size(rank - 1);

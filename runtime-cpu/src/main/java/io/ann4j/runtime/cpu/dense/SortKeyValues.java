@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
+import io.ann4j.compiler.ir.Permutations;
 import io.ann4j.compiler.ops.TotalOrder;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,7 +15,7 @@ public final class SortKeyValues {
 
     public static List<INDArray> sort(INDArray keys, INDArray values, int dimension) {
         int rank = keys.rank();
-        int[] perm = moveLast(rank, dimension);
+        int[] perm = Permutations.moveLast(rank, dimension);
         INDArray k = keys.permute(perm).dup('c');
         INDArray v = values.permute(perm).dup('c');
         long n = k.size(rank - 1);
@@ -38,7 +39,7 @@ public final class SortKeyValues {
                 vOut.putScalar(r, i, v2.getDouble(r, src));
             }
         }
-        int[] inverse = inverse(perm);
+        int[] inverse = Permutations.inverse(perm);
         return List.of(kOut.reshape('c', k.shape()).permute(inverse).dup('c'),
                 vOut.reshape('c', v.shape()).permute(inverse).dup('c'));
     }
@@ -53,23 +54,5 @@ public final class SortKeyValues {
         return TotalOrder.floatKey(k.getFloat(r, i));
     }
 
-    /** The permutation that moves {@code axis} last, keeping the others in order. */
-    public static int[] moveLast(int rank, int axis) {
-        int[] p = new int[rank];
-        for (int i = 0, j = 0; i < rank; i++) {
-            if (i != axis) {
-                p[j++] = i;
-            }
-        }
-        p[rank - 1] = axis;
-        return p;
-    }
 
-    public static int[] inverse(int[] perm) {
-        int[] inv = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            inv[perm[i]] = i;
-        }
-        return inv;
-    }
 }

@@ -92,8 +92,8 @@ final class EmulatorExecutable implements Executable {
     private static Step approxTopK(ApproxTopK op, TensorType operand) {
         int rank = operand.rank();
         int axis = op.params().axis(rank);
-        int[] perm = SortKeyValues.moveLast(rank, axis);
-        int[] inverse = SortKeyValues.inverse(perm);
+        int[] perm = io.ann4j.compiler.ir.Permutations.moveLast(rank, axis);
+        int[] inverse = io.ann4j.compiler.ir.Permutations.inverse(perm);
         boolean half = operand.dtype().isHalf();
         return in -> {
             INDArray x = half ? Rounding.halfToFloat(in.get(0)) : in.get(0);
