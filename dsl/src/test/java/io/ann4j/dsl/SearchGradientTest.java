@@ -95,6 +95,33 @@ class SearchGradientTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ip", "l2", "cosine"})
+    void forwardModeTakesTheTangentAtTheSelectedRowsOnly(String metric) {
+        INDArray qy = randn(14, DataType.FLOAT, Q, D);
+        INDArray db = randn(15, DataType.FLOAT, N, D);
+        INDArray tq = randn(16, DataType.FLOAT, Q, D);
+        INDArray td = randn(17, DataType.FLOAT, N, D);
+        java.util.function.Function<Tensor[], Tensor> f = x -> (metric.equals("l2")
+                ? approxMinK(scores(metric, x[0], x[1]), K) : approxMaxK(scores(metric, x[0], x[1]), K)).values();
+        var jvp = Jit.jitVarargs(a -> Autodiff.jvp(f, new Tensor[] {a[0], a[1]}, new Tensor[] {a[2], a[3]}).tangentOut(),
+                JitConfig.defaults());
+        Graph plan = jvp.optimizedGraph(types(qy, db, tq, td));
+        for (Node n : plan.nodes()) {
+            if (!(n.op() instanceof FusedRegion)) {
+                for (Value v : n.outputs()) {
+                    assertTrue(!(v.type().rank() == 2 && v.type().dim(0) == Q && v.type().dim(1) == N),
+                            () -> metric + ": the tangent plan computes " + v + " with " + n.op().name() + ":\n" + plan);
+                }
+            }
+        }
+        // and it is the tangent of the selected scores (central differences in f64, small enough
+        // steps that no near-tie changes the selection)
+        Tensor[] x64 = {Tensor.of(qy.castTo(DataType.DOUBLE)), Tensor.of(db.castTo(DataType.DOUBLE))};
+        CheckGrads.checkFwd(f, x64, 1e-6, 1e-5, new java.util.Random(18));
+        CheckGrads.checkRev(f, x64, 1e-9, new java.util.Random(19));
+    }
+
     private static int outputWidth(String metric, ApproxTopKOptions o) {
         Tensor probe = Tensor.of(Nd4j.zeros(DataType.FLOAT, Q, N));
         return Jit.jit((Tensor s) -> approxMaxK(s, o)).graph(List.of(NdArrays.typeOf(probe.array())))
