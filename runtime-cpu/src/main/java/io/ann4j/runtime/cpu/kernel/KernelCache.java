@@ -155,6 +155,8 @@ public final class KernelCache {
                 }
             }
         }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("generator.fingerprint"), fingerprint() + "\n", StandardCharsets.US_ASCII);
         KernelCache seed = new KernelCache(dir);
         for (Epilogue e : SEEDED) {
             seed.scanner(e, true);
@@ -181,7 +183,7 @@ public final class KernelCache {
      * reuses an old entry (and a hit needs no source generation).
      */
     private static String key(String signature) {
-        return signature + "\n" + jdkVersion() + "\n" + FORMAT + "\n" + FINGERPRINT;
+        return signature + "\n" + jdkVersion() + "\n" + FORMAT + "\n" + Fingerprint.VALUE;
     }
 
     /**
@@ -193,7 +195,31 @@ public final class KernelCache {
         return HexFormat.of().toHexDigits(hash64(key.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static final String FINGERPRINT = fingerprint();
+    /** Initialised on first use, so that the build's {@link #main} records the fingerprint before reading it. */
+    private static final class Fingerprint {
+        static final String VALUE = builtFingerprint();
+    }
+
+    /** Where the build records the generator's fingerprint beside the bundled kernels. */
+    private static final String FINGERPRINT_RESOURCE = BUNDLED + "generator.fingerprint";
+
+    /**
+     * The fingerprint the build recorded (reading it spares a cold process from loading and
+     * hashing the generator's classes, ~9 ms), else computed now (classes built outside Maven).
+     */
+    private static String builtFingerprint() {
+        try (var in = KernelCache.class.getResourceAsStream(FINGERPRINT_RESOURCE)) {
+            if (in != null) {
+                String recorded = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+                if (recorded.matches("[0-9a-f]{16}")) {
+                    return recorded;
+                }
+            }
+        } catch (IOException e) {
+            // fall through: compute it
+        }
+        return fingerprint();
+    }
 
     private static String fingerprint() {
         CRC32C a = new CRC32C();
