@@ -53,7 +53,8 @@ final class StableHloTypes {
             return switch (t) {
                 case F64 -> String.format(Locale.ROOT, "0x%016X", Double.doubleToRawLongBits(value));
                 case F16 -> String.format(Locale.ROOT, "0x%04X", Float.floatToFloat16((float) value) & 0xffff);
-                case BF16 -> String.format(Locale.ROOT, "0x%04X", Float.floatToRawIntBits((float) value) >>> 16);
+                // rounded to nearest even, as JAX converts a Python float to bf16 (not truncated)
+                case BF16 -> String.format(Locale.ROOT, "0x%04X", io.ann4j.runtime.cpu.dense.Rounding.toBf16Bits((float) value) & 0xffff);
                 default -> String.format(Locale.ROOT, "0x%08X", Float.floatToRawIntBits((float) value));
             };
         }
