@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * subnormals): the half-precision search converts database tiles and queries with them on every
  * call, so they must cost a fraction of the product. The Vector API has no f16 conversion, so f16
  * is widened with integer operations (the exponent rebias of "half to float without tables",
- * subnormals through one float subtraction). Every method ends with a scalar tail over
+ * subnormals through one float subtraction, NaN made quiet as the JDK does). Every method ends with a scalar tail over
  * {@link Rounding}, so any count works on any vector width.
  */
 public final class HalfConversions {
@@ -107,7 +107,10 @@ public final class HalfConversions {
         VectorMask<Integer> small = exp.compare(VectorOperators.EQ, 0);
         FloatVector f = o.add(1 << 23, small).reinterpretAsFloats();
         f = f.sub(F16_MAGIC, small.cast(F));
-        return f.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        // NaN comes out quiet, as Float.float16ToFloat makes it
+        IntVector bits = f.reinterpretAsInts().lanewise(VectorOperators.OR, 0x0040_0000,
+                h.and(0x7fff).compare(VectorOperators.GT, 0x7c00));
+        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
     /** {@link Rounding#toBf16Bits} lane by lane. */
