@@ -23,10 +23,20 @@ final class HalfRerank {
      */
     static SearchRun.Result rerank(SearchRun.Result r, int outSize, RegionPlan plan, float[] queries,
                                    MemorySegment db, boolean bf16, int n, SideInputs sides, boolean isMax) {
-        int depth = plan.depth();
-        int c = r.outSize();
         SearchRun.Result out = new SearchRun.Result(new float[r.rows() * outSize], null, new int[r.rows() * outSize],
                 r.rows(), outSize);
+        // Queries are independent: ranges of them are re-ranked on the search's workers.
+        SearchRun.forEachRowRange(r.rows(), (from, to) -> rerankRows(r, out, from, to, plan, queries, db, bf16, n,
+                sides, isMax));
+        return out;
+    }
+
+    private static void rerankRows(SearchRun.Result r, SearchRun.Result out, int from, int to, RegionPlan plan,
+                                   float[] queries, MemorySegment db, boolean bf16, int n, SideInputs sides,
+                                   boolean isMax) {
+        int depth = plan.depth();
+        int c = r.outSize();
+        int outSize = out.outSize();
         MemorySegment q = MemorySegment.ofArray(queries);
         float[] row = new float[depth];
         MemorySegment rowSegment = MemorySegment.ofArray(row);
@@ -34,7 +44,7 @@ final class HalfRerank {
         float[] vals = new float[c];
         long[] keys = new long[c];
         Integer[] order = new Integer[c];
-        for (int qi = 0; qi < r.rows(); qi++) {
+        for (int qi = from; qi < to; qi++) {
             int count = 0;
             while (count < c && r.indices()[qi * c + count] >= 0) {
                 idx[count] = r.indices()[qi * c + count];
@@ -60,7 +70,6 @@ final class HalfRerank {
                         : (isMax ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
             }
         }
-        return out;
     }
 
     /** Row {@code j} of the database, widened to f32. */
