@@ -78,7 +78,10 @@ public final class HalfGemmTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         Arena arena = Arena.ofConfined();
-        MemorySegment scores = arena.allocate((long) maxRows * maxCols * 4, 64);
+        // The kernels read the scores through an unscoped view of the same memory: a confined
+        // segment costs them an owner-thread check on every vector load.
+        long scoreBytes = (long) maxRows * maxCols * 4;
+        MemorySegment scores = MemorySegment.ofAddress(arena.allocate(scoreBytes, 64).address()).reinterpret(scoreBytes);
         long scratchBytes = bf16Gemm ? (dbBf16 ? 0 : 2L) : 4L;
         MemorySegment scratch = arena.allocate(Math.max(1, (long) maxCols * depth * scratchBytes), 64);
         return new HalfBuffer(arena, scores, scratch);
