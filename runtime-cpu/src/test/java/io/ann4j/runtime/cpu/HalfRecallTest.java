@@ -83,6 +83,15 @@ class HalfRecallTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theDefaultCandidateCountGrowsWithTheTargetAndNeverExceedsTheDatabase() {
+        assertEquals(20, HalfSearch.candidates(10, 10, 0.8, 100_000));
+        assertEquals(30, HalfSearch.candidates(10, 10, 0.95, 100_000));
+        assertEquals(40, HalfSearch.candidates(10, 10, 0.99, 100_000));
+        assertEquals(256, HalfSearch.candidates(10, 256, 0.95, 100_000), "aggregateToTopk=false: the bins are the candidates");
+        assertEquals(15, HalfSearch.candidates(10, 10, 0.95, 15));
+    }
+
     private static int found(int[][] got, int[][] truth) {
         int n = 0;
         for (int r = 0; r < got.length; r++) {
