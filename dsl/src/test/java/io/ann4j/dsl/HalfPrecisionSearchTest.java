@@ -37,6 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * passes) with f32 queries, on every backend: MIPS and L2, whole and sharded with pmap. Recall is
  * measured against exact search on the f32 data the database was rounded from.
  */
+@SuppressWarnings("deprecation") // DataType.HALF is ND4J's only name for IEEE f16
 class HalfPrecisionSearchTest {
     private static final int Q = 64;
     private static final int N = 2048;

@@ -94,8 +94,11 @@ public final class DistributedIndex implements AutoCloseable {
     /**
      * An index over the rows of {@code db} ({@code f32[N, D]}) in {@code partitions} contiguous
      * shards of (nearly) equal size, each stored as blocks of at most {@code blockRows} rows.
-     * Partitions beyond the number of rows stay empty.
+     * Partitions beyond the number of rows stay empty. A BFLOAT16 or HALF {@code db} stays half
+     * precision in its blocks ({@link RowBlock#ofHalf}): half the memory, and the searches read the
+     * 16-bit rows (recall against f32 search: see the README's half-precision section).
      */
+    @SuppressWarnings("deprecation") // DataType.HALF is ND4J's only name for IEEE f16
     public static DistributedIndex fromRows(JavaSparkContext sc, INDArray db, int partitions, int blockRows) {
         if (sc == null) {
             throw new IllegalArgumentException("fromRows: sc (the JavaSparkContext) must not be null");
@@ -332,6 +335,7 @@ public final class DistributedIndex implements AutoCloseable {
     }
 
     /** Rows {@code [from, to)} of a dense c-order half array, as raw 16-bit elements. */
+    @SuppressWarnings("restricted") // a view of the dense array's own buffer, read while it is reachable
     private static short[] halfBits(INDArray dense, int from, int to, int d) {
         short[] bits = new short[(to - from) * d];
         java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofAddress(dense.data().address())

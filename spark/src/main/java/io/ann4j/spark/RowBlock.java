@@ -77,6 +77,8 @@ public record RowBlock(long offset, int rows, int dim, float[] data, DType dtype
     }
 
     /** The rows as an ND4J array {@code [rows, dim]}: FLOAT, or BFLOAT16 / HALF holding the stored bits. */
+    // HALF is ND4J's only name for IEEE f16; the reinterpreted segment is ND4J's own buffer of the new array
+    @SuppressWarnings({"deprecation", "restricted"})
     public INDArray array() {
         if (!dtype.isHalf()) {
             return Nd4j.create(data, new long[] {rows, dim}, 'c');

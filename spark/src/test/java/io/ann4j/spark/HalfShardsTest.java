@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A database sharded over Spark partitions in bf16 or f16: blocks stay half, searches read them so. */
+@SuppressWarnings("deprecation") // DataType.HALF is ND4J's only name for IEEE f16
 class HalfShardsTest {
     private static final int D = 32;
 
