@@ -27,7 +27,11 @@ public final class CpuBackend implements Backend {
         if (!selection.equals("threshold") && !selection.equals("bins")) {
             throw new IllegalArgumentException(SelectionPlan.OPTION + " must be 'threshold' or 'bins', got '" + selection + "'");
         }
-        return new CpuExecutable(graph, selection,
-                options.option(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION, "auto"));
+        String candidates = options.option(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION, "auto");
+        if (!candidates.equals("auto") && !candidates.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION
+                    + " must be 'auto' or a number of candidates per query, got '" + candidates + "'");
+        }
+        return new CpuExecutable(graph, selection, candidates);
     }
 }

@@ -83,6 +83,18 @@ class HalfRecallTest {
         }
     }
 
+    @Property(tries = 4, seed = "8")
+    void rankingEveryRowGivesTheF32SearchOfTheWidenedDatabaseBitForBit(
+            @ForAll @IntRange(min = 0, max = 10_000) int seed, @ForAll boolean bf16) {
+        Data data = new Data(seed, true);
+        DType half = bf16 ? DType.BF16 : DType.F16;
+        List<INDArray> got = data.run(half, Integer.toString(N));
+        List<INDArray> f32 = data.runF32(data.widened(half));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(f32.get(1).dup().data().asInt(), got.get(1).dup().data().asInt(), "indices");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(f32.get(0).dup().data().asFloat(), got.get(0).dup().data().asFloat(), 0f,
+                "values: the canonical f32 scores");
+    }
+
     @org.junit.jupiter.api.Test
     void theDefaultCandidateCountGrowsWithTheTargetAndNeverExceedsTheDatabase() {
         assertEquals(20, HalfSearch.candidates(10, 10, 0.8, 100_000));
@@ -90,6 +102,16 @@ class HalfRecallTest {
         assertEquals(40, HalfSearch.candidates(10, 10, 0.99, 100_000));
         assertEquals(256, HalfSearch.candidates(10, 256, 0.95, 100_000), "aggregateToTopk=false: the bins are the candidates");
         assertEquals(15, HalfSearch.candidates(10, 10, 0.95, 15));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBadCandidateOptionIsRejectedAtCompileTimeNamingTheOption() {
+        GraphBuilder b = new GraphBuilder();
+        Value x = b.parameter(TensorType.of(DType.F32, 2, 4));
+        Graph g = b.build(List.of(x));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend().compile(g, CompileOptions.defaults().with(HalfSearch.CANDIDATES_OPTION, "many")));
+        assertTrue(e.getMessage().contains(HalfSearch.CANDIDATES_OPTION) && e.getMessage().contains("many"), e.getMessage());
     }
 
     private static int found(int[][] got, int[][] truth) {
@@ -162,6 +184,18 @@ class HalfRecallTest {
             return new CpuBackend().compile(g, CompileOptions.defaults().with(HalfSearch.CANDIDATES_OPTION, candidates))
                     .execute(List.of(Nd4j.create(qy, new long[] {Q, D}, 'c'),
                             Rounding.floatToHalf(Nd4j.create(db, new long[] {N, D}, 'c'), half)));
+        }
+
+        /** The f32 search over {@code rows} (the widened database): the reference of the half search. */
+        List<INDArray> runF32(float[] rows) {
+            GraphBuilder b = new GraphBuilder();
+            Value x = b.parameter(TensorType.of(DType.F32, Q, D));
+            Value y = b.parameter(TensorType.of(DType.F32, N, D));
+            Value s = b.add1(new DotGeneral(Dims.of(1), Dims.of(1), Dims.empty(), Dims.empty()), x, y);
+            Graph g = Pipeline.optimize(b.build(b.add(new ApproxTopK(new ApproxTopKParams(K, -1, 0.95f, true, -1, true)),
+                    List.of(s))), CompileOptions.defaults());
+            return new CpuBackend().compile(g, CompileOptions.defaults()).execute(List.of(
+                    Nd4j.create(qy, new long[] {Q, D}, 'c'), Nd4j.create(rows, new long[] {N, D}, 'c')));
         }
 
         int[][] search(DType half, String candidates) {

@@ -90,7 +90,8 @@ public final class HalfConversions {
         }
     }
 
-    private static FloatVector widen(MemorySegment src, long byteOffset, boolean bf16) {
+    /** {@code F.length()} half elements at {@code byteOffset}, widened. */
+    static FloatVector widen(MemorySegment src, long byteOffset, boolean bf16) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(S, src, byteOffset, ORDER)
                 .convertShape(VectorOperators.S2I, I, 0);
         if (bf16) {

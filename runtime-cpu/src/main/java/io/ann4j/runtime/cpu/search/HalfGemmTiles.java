@@ -82,7 +82,7 @@ public final class HalfGemmTiles implements TileSource {
         // segment costs them an owner-thread check on every vector load.
         long scoreBytes = (long) maxRows * maxCols * 4;
         MemorySegment scores = MemorySegment.ofAddress(arena.allocate(scoreBytes, 64).address()).reinterpret(scoreBytes);
-        long scratchBytes = bf16Gemm ? (dbBf16 ? 0 : 2L) : 4L;
+        long scratchBytes = bf16Gemm ? 2L : 4L;
         MemorySegment scratch = arena.allocate(Math.max(1, (long) maxCols * depth * scratchBytes), 64);
         return new HalfBuffer(arena, scores, scratch);
     }
@@ -93,8 +93,17 @@ public final class HalfGemmTiles implements TileSource {
         if (bf16Gemm) {
             MemorySegment b;
             long ldb;
-            if (dbBf16) {
-                b = db.asSlice(transB ? (long) c0 * depth * 2 : (long) c0 * 2);
+            long at = transB ? (long) c0 * depth * 2 : (long) c0 * 2;
+            if (dbBf16 && transB && rows > 1 && (db.address() + at) % 64 != 0) {
+                // ND4J aligns its buffers to 16 bytes only: a misaligned tile is copied into the
+                // (aligned, cache-resident) scratch, which the product then reads at full speed
+                // (measured: an f16 database, converted tile by tile, searched faster than a bf16
+                // one read in place). One query is a gemv bound by memory: it reads in place.
+                MemorySegment.copy(db, at, hb.scratch(), 0, (long) cols * depth * 2);
+                b = hb.scratch();
+                ldb = depth;
+            } else if (dbBf16) {
+                b = db.asSlice(at);
                 ldb = transB ? depth : n;
             } else {
                 convertTile(hb.scratch(), c0, cols);

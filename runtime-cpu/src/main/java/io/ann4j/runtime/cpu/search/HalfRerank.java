@@ -4,6 +4,7 @@ import io.ann4j.compiler.ops.TotalOrder;
 import io.ann4j.runtime.cpu.kernel.Epilogue;
 import io.ann4j.runtime.cpu.kernel.SideInputs;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 import java.util.Arrays;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Arrays;
  * the f32 search's values bit for bit, sharded or not.
  */
 final class HalfRerank {
+    private static final jdk.incubator.vector.VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private HalfRerank() {}
 
     /**
@@ -37,39 +40,61 @@ final class HalfRerank {
         int depth = plan.depth();
         int c = r.outSize();
         int outSize = out.outSize();
-        MemorySegment q = MemorySegment.ofArray(queries);
+        boolean rowMajor = !plan.transA() && plan.transB();
         float[] row = new float[depth];
-        MemorySegment rowSegment = MemorySegment.ofArray(row);
-        int[] idx = new int[c];
-        float[] vals = new float[c];
-        long[] keys = new long[c];
-        Integer[] order = new Integer[c];
+        float[] lanes = new float[F.length()];
+        long[] packed = new long[c];
         for (int qi = from; qi < to; qi++) {
             int count = 0;
             while (count < c && r.indices()[qi * c + count] >= 0) {
-                idx[count] = r.indices()[qi * c + count];
+                int j = r.indices()[qi * c + count];
+                float dot;
+                if (rowMajor) {
+                    dot = halfRowDot(queries, qi * depth, db, (long) j * depth, bf16, depth, lanes);
+                } else {
+                    widenRow(db, bf16, plan.transB(), n, depth, j, row);
+                    dot = sequentialDot(queries, qi * depth, row, depth);
+                }
+                float v = Epilogue.eval(plan.epilogue(), dot, qi, j, sides);
+                // best first = (key descending, index ascending) = packed (key, ~index) descending;
+                // the value comes back from its key (the total-order key is a bijection of the bits)
+                packed[count] = ((long) TotalOrder.selectKey(v, isMax) << 32) | (~j & 0xffffffffL);
                 count++;
             }
-            for (int i = 0; i < count; i++) {
-                int j = idx[i];
-                widenRow(db, bf16, plan.transB(), n, depth, j, row);
-                float dot = plan.transA() || !plan.transB()
-                        ? sequentialDot(queries, qi * depth, row, depth)
-                        : CanonicalScores.rowDot(q, (long) qi * depth, rowSegment, 0, depth);
-                vals[i] = Epilogue.eval(plan.epilogue(), dot, qi, j, sides);
-                keys[i] = TotalOrder.selectKey(vals[i], isMax);
-                order[i] = i;
-            }
-            Arrays.sort(order, 0, count,
-                    (x, y) -> keys[x] != keys[y] ? Long.compare(keys[y], keys[x]) : Integer.compare(idx[x], idx[y]));
+            Arrays.sort(packed, 0, count);
             int base = qi * outSize;
             for (int i = 0; i < outSize; i++) {
                 boolean present = i < count;
-                out.indices()[base + i] = present ? idx[order[i]] : -1;
-                out.values()[base + i] = present ? vals[order[i]]
+                long p = present ? packed[count - 1 - i] : 0;
+                out.indices()[base + i] = present ? ~(int) p : -1;
+                out.values()[base + i] = present ? TotalOrder.valueOfSelectKey((int) (p >> 32), isMax)
                         : (isMax ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
             }
         }
+    }
+
+    /**
+     * {@link CanonicalScores#rowDot} of an f32 query and a half row widened on the fly, in the
+     * same order (lane-wise FMAs, lanes summed in order, then the tail), so the same bits.
+     */
+    private static float halfRowDot(float[] q, int qFrom, MemorySegment db, long rowFrom, boolean bf16, int depth,
+                                    float[] lanes) {
+        int width = F.length();
+        int bound = depth - depth % width;
+        FloatVector acc = FloatVector.zero(F);
+        for (int d = 0; d < bound; d += width) {
+            acc = FloatVector.fromArray(F, q, qFrom + d).fma(HalfConversions.widen(db, (rowFrom + d) * 2, bf16), acc);
+        }
+        acc.intoArray(lanes, 0);
+        float s = 0;
+        for (float x : lanes) {
+            s += x;
+        }
+        for (int d = bound; d < depth; d++) {
+            short h = db.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, rowFrom + d);
+            s += q[qFrom + d] * (bf16 ? io.ann4j.runtime.cpu.dense.Rounding.fromBf16Bits(h) : Float.float16ToFloat(h));
+        }
+        return s;
     }
 
     /** Row {@code j} of the database, widened to f32. */
