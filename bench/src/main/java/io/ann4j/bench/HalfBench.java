@@ -86,7 +86,8 @@ final class HalfBench {
                     .put("f32_ann4j_ms", timed ? ms[0] : null).put("f32_recall", f32Recall)
                     .put("ratio_to_f32", timed ? ms[i + 1] / ms[0] : null)
                     .put("candidates", HalfProducts.usesBf16Gemm() ? candidates : k)
-                    .put("recall_without_rerank", recallNoRerank).put("path", "threshold, " + HalfSearch.path());
+                    .put("recall_without_rerank", recallNoRerank).put("path", "threshold, " + HalfSearch.path()
+                            + (i == 1 && HalfProducts.usesBf16Gemm() ? " (f16 tiles rounded to bf16)" : ""));
             rows.add(r);
             out.printf(Locale.ROOT, "%-6d %-9d %-6s %9s %9s %9s %8.4f %10d %11.4f  %s%s%n", q, n, HALVES[i],
                     f(r.num("ann4j_ms")), f(r.num("f32_ann4j_ms")), r.num("ratio_to_f32") == null ? "-"

@@ -58,11 +58,6 @@ public final class HalfGemmTiles implements TileSource {
         }
     }
 
-    /** The product this source runs, for the bench's {@code path}. */
-    public String path() {
-        return bf16Gemm ? HalfProducts.BF16_GEMM : HalfProducts.CONVERTED;
-    }
-
     @Override
     public boolean f64() {
         return false;

@@ -33,11 +33,6 @@ public final class HalfSearch {
 
     private HalfSearch() {}
 
-    /** Whether a fused search with these raw product operands runs here (its database is half). */
-    public static boolean applies(INDArray rhs) {
-        return isHalf(rhs);
-    }
-
     static boolean isHalf(INDArray a) {
         return a.dataType() == DataType.BFLOAT16 || a.dataType() == DataType.HALF;
     }
