@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The side-by-side bench behind {@code bench/run}: for each shape, ann4j's fused search next to
  * OpenBLAS sgemm alone, the gemv floor (small batches), ND4J mmul + top_k and, where installed,
- * FAISS; the ratios; recall against exact search; the targets of issue 3. Figures are medians of
+ * FAISS; the ratios; recall against exact search; the half-precision rows ({@link HalfBench}); the
+ * targets of issues 3 and 9. Figures are medians of
  * several runs in this one process. Options:
  *
  * <pre>
@@ -72,6 +73,7 @@ public final class BenchMain {
                 Row r = measure(s[0], s[1], "ip", random(s[1], D, 1), random(s[0], D, 2), K, RECALL, true);
                 line(r);
             }
+            rows.addAll(new HalfBench(out, o.runs).run());
             out.println();
             out.println("gradient (issue 7): value and gradient w.r.t. qy and db of the sum of the top-k values, ip, k=10, recall 0.95:");
             rows.add(GradientBench.measure(out, 1024, 100_000, D, K, RECALL, o.runs, true));
@@ -238,7 +240,7 @@ public final class BenchMain {
                 check(shape + ": backward's extra MB < 400 ([Q,N] f32 at N=100k)", r.num("extra_mb"), 400, true);
                 continue;
             }
-            if (!"search".equals(r.get("op"))) {
+            if (!"search".equals(r.get("op")) || !"f32".equals(r.get("dtype"))) {
                 continue;
             }
             int q = ((Number) r.get("q")).intValue();
@@ -253,6 +255,7 @@ public final class BenchMain {
             }
             check(shape + ": recall >= " + r.get("recall_target"), r.num("recall"), (Double) r.get("recall_target"), false);
         }
+        HalfBench.targets(rows, this::check);
     }
 
     private void check(String what, Double value, double bound, boolean atMost) {

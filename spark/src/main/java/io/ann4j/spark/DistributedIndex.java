@@ -94,8 +94,11 @@ public final class DistributedIndex implements AutoCloseable {
     /**
      * An index over the rows of {@code db} ({@code f32[N, D]}) in {@code partitions} contiguous
      * shards of (nearly) equal size, each stored as blocks of at most {@code blockRows} rows.
-     * Partitions beyond the number of rows stay empty.
+     * Partitions beyond the number of rows stay empty. A BFLOAT16 or HALF {@code db} stays half
+     * precision in its blocks ({@link RowBlock#ofHalf}): half the memory, and the searches read the
+     * 16-bit rows (recall against f32 search: see the README's half-precision section).
      */
+    @SuppressWarnings("deprecation") // DataType.HALF is ND4J's only name for IEEE f16
     public static DistributedIndex fromRows(JavaSparkContext sc, INDArray db, int partitions, int blockRows) {
         if (sc == null) {
             throw new IllegalArgumentException("fromRows: sc (the JavaSparkContext) must not be null");
@@ -118,7 +121,11 @@ public final class DistributedIndex implements AutoCloseable {
         }
         int n = (int) db.size(0);
         int d = Math.toIntExact(db.size(1));
-        INDArray f32 = db.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        // A bf16 or f16 database stays half precision in its blocks; anything else is stored in f32.
+        io.ann4j.compiler.ir.DType half = db.dataType() == org.nd4j.linalg.api.buffer.DataType.BFLOAT16
+                ? io.ann4j.compiler.ir.DType.BF16
+                : db.dataType() == org.nd4j.linalg.api.buffer.DataType.HALF ? io.ann4j.compiler.ir.DType.F16 : null;
+        INDArray f32 = half != null ? db.dup('c') : db.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
         // Every partition gets the same number of blocks (some may be empty) so that
         // parallelize's even slicing puts exactly one shard's blocks in each partition.
         int largest = (n + partitions - 1) / partitions;
@@ -130,6 +137,10 @@ public final class DistributedIndex implements AutoCloseable {
             for (int b = 0; b < perPartition; b++) {
                 int from = Math.min(end, start + b * blockRows);
                 int to = Math.min(end, from + blockRows);
+                if (half != null) {
+                    list.add(RowBlock.ofHalf(from, to - from, d, half, halfBits(f32, from, to, d)));
+                    continue;
+                }
                 float[] data = to > from
                         ? f32.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup('c').data().asFloat()
                         : new float[0];
@@ -169,6 +180,12 @@ public final class DistributedIndex implements AutoCloseable {
                         + "; indices are i32");
             }
             total += s.rows();
+        }
+        for (ShardInfo s : byOffset) {
+            if (s.dtype() != byOffset.get(0).dtype()) {
+                failAndRelease(blocks, cache, "fromBlocks: " + byOffset.get(0).describe() + " and " + s.describe()
+                        + " differ in dtype; every block of an index must be stored alike (f32, bf16 or f16)");
+            }
         }
         if (total == 0) {
             failAndRelease(blocks, cache, "fromBlocks: the database is empty (" + shards.size() + " blocks in "
@@ -254,13 +271,15 @@ public final class DistributedIndex implements AutoCloseable {
         for (Map.Entry<String, String> e : backendOptions.entrySet()) {
             config = config.option(e.getKey(), e.getValue());
         }
+        io.ann4j.compiler.ir.DType storage = shards.stream().filter(s -> s.rows() > 0).map(ShardInfo::dtype)
+                .findFirst().orElse(io.ann4j.compiler.ir.DType.F32);
         Map<Integer, Graph> graphs = new HashMap<>();
         TreeSet<Integer> rowCounts = new TreeSet<>();
         shards.stream().filter(s -> s.rows() > 0).forEach(s -> rowCounts.add(s.rows()));
         for (int rows : rowCounts) {
             JitConfig c = config;
-            graphs.put(rows, traced.computeIfAbsent(List.of(metric, q, d, rows, k, recallTarget),
-                    key -> ShardProgram.trace(metric, q, d, rows, k, recallTarget, size, c)));
+            graphs.put(rows, traced.computeIfAbsent(List.of(metric, q, d, rows, storage, k, recallTarget),
+                    key -> ShardProgram.trace(metric, q, d, rows, storage, k, recallTarget, size, c)));
         }
         float[] qy = queries.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
         SearchPlan plan = new SearchPlan(graphs, qy, q, d, k, metric.largestIsBest(), fuse, new HashMap<>(backendOptions));
@@ -315,12 +334,22 @@ public final class DistributedIndex implements AutoCloseable {
         return (int) Math.max(1, DEFAULT_BLOCK_FLOATS / Math.max(1, dim));
     }
 
+    /** Rows {@code [from, to)} of a dense c-order half array, as raw 16-bit elements. */
+    @SuppressWarnings("restricted") // a view of the dense array's own buffer, read while it is reachable
+    private static short[] halfBits(INDArray dense, int from, int to, int d) {
+        short[] bits = new short[(to - from) * d];
+        java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofAddress(dense.data().address())
+                        .reinterpret(2L * dense.length()), java.lang.foreign.ValueLayout.JAVA_SHORT, 2L * from * d, bits, 0,
+                bits.length);
+        return bits;
+    }
+
     private static Iterator<ShardInfo> describe(int partition, Iterator<RowBlock> it) {
         List<ShardInfo> out = new ArrayList<>();
         int i = 0;
         while (it.hasNext()) {
             RowBlock b = it.next();
-            out.add(new ShardInfo(partition, i++, b.offset(), b.rows(), b.dim()));
+            out.add(new ShardInfo(partition, i++, b.offset(), b.rows(), b.dim(), b.dtype()));
         }
         return out.iterator();
     }

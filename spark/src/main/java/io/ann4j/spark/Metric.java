@@ -28,6 +28,10 @@ public enum Metric {
         this.largestIsBest = largestIsBest;
     }
 
+    private static Tensor widened(Tensor db) {
+        return db.dtype().isHalf() ? io.ann4j.dsl.Ops.convert(db, io.ann4j.compiler.ir.DType.F32) : db;
+    }
+
     /** Whether the neighbours are the largest scores (approxMaxK) or the smallest (approxMinK, L2). */
     public boolean largestIsBest() {
         return largestIsBest;
@@ -37,9 +41,13 @@ public enum Metric {
     public Tensor scores(Tensor qy, Tensor db) {
         return switch (this) {
             case IP -> dot(qy, transpose(db));
-            case L2 -> sub(broadcastInDim(div(squaredNorms(db), 2.0), new int[] {qy.dim(0), db.dim(0)}, new int[] {1}),
-                    dot(qy, transpose(db)));
-            case COSINE -> dot(normalizeRows(qy), transpose(normalizeRows(db)));
+            // Norms of half rows are taken in f32 (in bf16 they would lose the order of near
+            // distances); the product itself reads the stored half rows.
+            case L2 -> sub(broadcastInDim(div(squaredNorms(widened(db)), 2.0), new int[] {qy.dim(0), db.dim(0)},
+                    new int[] {1}), dot(qy, transpose(db)));
+            // (a half database for cosine is best stored normalised and searched with IP: here the
+            // normalised rows are computed in f32)
+            case COSINE -> dot(normalizeRows(qy), transpose(normalizeRows(widened(db))));
         };
     }
 }

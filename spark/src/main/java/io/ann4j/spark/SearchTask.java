@@ -44,7 +44,7 @@ final class SearchTask implements FlatMapFunction<Iterator<RowBlock>, TopKAccumu
             }
             if (b.dim() != p.d()) {
                 // The driver checks the index's metadata first; this catches data that changed under it.
-                throw new IllegalArgumentException(new ShardInfo(partition, block, b.offset(), b.rows(), b.dim()).describe()
+                throw new IllegalArgumentException(new ShardInfo(partition, block, b.offset(), b.rows(), b.dim(), b.dtype()).describe()
                         + " has dimension " + b.dim() + " but the queries are f32[" + p.q() + ", " + p.d() + "]");
             }
             Graph graph = p.graphsByRows().get(b.rows());
@@ -53,7 +53,7 @@ final class SearchTask implements FlatMapFunction<Iterator<RowBlock>, TopKAccumu
                         + "index was built: rebuild the DistributedIndex)");
             }
             Executable exe = ExecutableCache.get(graph, p.fuse(), p.backendOptions());
-            INDArray rows = Nd4j.create(b.data(), new long[] {b.rows(), b.dim()}, 'c');
+            INDArray rows = b.array(); // a half block stays half: the search reads its 16-bit rows
             List<INDArray> out = exe.execute(List.of(queries, rows));
             acc.add(out.get(0), out.get(1), b.offset());
         }

@@ -27,9 +27,9 @@ import java.util.List;
 final class ShardProgram {
     private ShardProgram() {}
 
-    /** The graph for shards of {@code rows} rows ({@code >= 1}). */
-    static Graph trace(Metric metric, int q, int d, int rows, int k, double recallTarget, long globalSize,
-                       JitConfig config) {
+    /** The graph for shards of {@code rows} rows ({@code >= 1}) stored as {@code storage} (f32, bf16, f16). */
+    static Graph trace(Metric metric, int q, int d, int rows, DType storage, int k, double recallTarget,
+                       long globalSize, JitConfig config) {
         int kShard = Math.min(k, rows);
         ApproxTopKOptions options = ApproxTopKOptions.k(kShard).reductionDimension(1).recallTarget(recallTarget)
                 .reductionInputSizeOverride(globalSize);
@@ -38,7 +38,7 @@ final class ShardProgram {
                 : approxMinK(metric.scores(qy, shard), options), config);
         // Jitted.graph also compiles on the driver; in local mode that warms the kernel cache the
         // executors then hit, elsewhere it is a one-off cost per shard shape.
-        return program.graph(List.of(TensorType.of(DType.F32, q, d), TensorType.of(DType.F32, rows, d)));
+        return program.graph(List.of(TensorType.of(DType.F32, q, d), TensorType.of(storage, rows, d)));
     }
 
     /**

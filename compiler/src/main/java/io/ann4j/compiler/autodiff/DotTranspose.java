@@ -16,10 +16,11 @@ final class DotTranspose {
     private DotTranspose() {}
 
     static List<Value> rule(Emit e, DotGeneral d, Value lhs, Value rhs, Value ct) {
-        return Arrays.asList(side(e, d.lhsBatch(), d.lhsContracting(), d.lhsFree(lhs.type().rank()),
-                        d.rhsBatch(), d.rhsContracting(), d.rhsFree(rhs.type().rank()), rhs, ct, true),
-                side(e, d.rhsBatch(), d.rhsContracting(), d.rhsFree(rhs.type().rank()),
-                        d.lhsBatch(), d.lhsContracting(), d.lhsFree(lhs.type().rank()), lhs, ct, false));
+        // With mixed dtypes the product ran in the promoted type; each cotangent returns to its operand's.
+        return Arrays.asList(e.convert(side(e, d.lhsBatch(), d.lhsContracting(), d.lhsFree(lhs.type().rank()),
+                        d.rhsBatch(), d.rhsContracting(), d.rhsFree(rhs.type().rank()), rhs, ct, true), lhs.type().dtype()),
+                e.convert(side(e, d.rhsBatch(), d.rhsContracting(), d.rhsFree(rhs.type().rank()),
+                        d.lhsBatch(), d.lhsContracting(), d.lhsFree(lhs.type().rank()), lhs, ct, false), rhs.type().dtype()));
     }
 
     /**

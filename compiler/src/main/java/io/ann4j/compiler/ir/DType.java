@@ -36,6 +36,22 @@ public enum DType {
         return floating;
     }
 
+    /**
+     * The type two floating operands of a product are computed in, as {@code jnp.promote_types}
+     * gives it: the same type if they agree, f64 if either is f64, else f32 (f32 with a half type,
+     * or bf16 with f16). So {@code dot(qy, transpose(db))} with f32 queries and a bf16 database
+     * scores in f32.
+     */
+    public static DType promote(DType a, DType b) {
+        if (a == b) {
+            return a;
+        }
+        if (!a.floating || !b.floating) {
+            throw new IllegalArgumentException("no promotion between " + a.shortName + " and " + b.shortName);
+        }
+        return a == F64 || b == F64 ? F64 : F32;
+    }
+
     /** Half types are stored in 16 bits and computed in f32 by the CPU backend. */
     public boolean isHalf() {
         return this == F16 || this == BF16;

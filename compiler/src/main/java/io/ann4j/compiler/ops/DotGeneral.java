@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * JAX's {@code lax.dot_general}: contracts {@code lhsContracting} with {@code rhsContracting},
  * with {@code lhsBatch}/{@code rhsBatch} as batch dimensions. The result's dimensions are the
- * batch dimensions, then the lhs's free dimensions, then the rhs's, each in order.
+ * batch dimensions, then the lhs's free dimensions, then the rhs's, each in order. Operands of
+ * different floating dtypes are allowed: the product is computed in {@link
+ * io.ann4j.compiler.ir.DType#promote the promoted type} (JAX's {@code jnp.dot} converts the
+ * narrower operand; backends may instead multiply the stored halves, accumulating in f32).
  */
 public record DotGeneral(Dims lhsContracting, Dims rhsContracting, Dims lhsBatch, Dims rhsBatch) implements Op {
 
@@ -30,9 +33,6 @@ public record DotGeneral(Dims lhsContracting, Dims rhsContracting, Dims lhsBatch
         TensorType rhs = inputs.get(1);
         Checks.floating(op, "lhs", lhs);
         Checks.floating(op, "rhs", rhs);
-        if (lhs.dtype() != rhs.dtype()) {
-            throw Checks.error(op, "lhs and rhs must have the same dtype, got %s and %s", lhs, rhs);
-        }
         if (lhsContracting.size() != rhsContracting.size() || lhsBatch.size() != rhsBatch.size()) {
             throw Checks.error(op, "contracting %s/%s and batch %s/%s dimensions must pair up (lhs %s, rhs %s)",
                     lhsContracting, rhsContracting, lhsBatch, rhsBatch, lhs, rhs);
@@ -62,7 +62,10 @@ public record DotGeneral(Dims lhsContracting, Dims rhsContracting, Dims lhsBatch
         for (int a : rhsFree(rhs.rank())) {
             out.add(rhs.dim(a));
         }
-        return List.of(lhs.withShape(out.stream().mapToInt(Integer::intValue).toArray()));
+        // Mixed floating dtypes (f32 queries against a bf16 database) compute in the promoted type,
+        // as jnp.dot converts the narrower operand first; equal dtypes keep theirs, as lax does.
+        return List.of(lhs.withShape(out.stream().mapToInt(Integer::intValue).toArray())
+                .withDType(io.ann4j.compiler.ir.DType.promote(lhs.dtype(), rhs.dtype())));
     }
 
     /** The lhs axes that are neither contracted nor batch, in order. */

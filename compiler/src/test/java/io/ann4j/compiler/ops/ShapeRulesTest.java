@@ -191,8 +191,15 @@ class ShapeRulesTest {
         }
 
         @Test
-        void dtypesMustMatch() {
-            fails(DotGeneral.dot(2), f32(2, 3), TensorType.of(DType.F64, 3, 4), "dotGeneral", "same dtype", "f32[2,3]", "f64[3,4]");
+        void mixedFloatingDtypesComputeInThePromotedType() {
+            assertEquals(TensorType.of(DType.F64, 2, 4),
+                    DotGeneral.dot(2).inferTypes(List.of(f32(2, 3), TensorType.of(DType.F64, 3, 4))).get(0));
+            assertEquals(TensorType.of(DType.F32, 2, 4),
+                    DotGeneral.dot(2).inferTypes(List.of(f32(2, 3), TensorType.of(DType.BF16, 3, 4))).get(0));
+            assertEquals(TensorType.of(DType.F32, 2, 4), DotGeneral.dot(2)
+                    .inferTypes(List.of(TensorType.of(DType.F16, 2, 3), TensorType.of(DType.BF16, 3, 4))).get(0));
+            assertEquals(TensorType.of(DType.BF16, 2, 4), DotGeneral.dot(2)
+                    .inferTypes(List.of(TensorType.of(DType.BF16, 2, 3), TensorType.of(DType.BF16, 3, 4))).get(0));
         }
 
         @Test

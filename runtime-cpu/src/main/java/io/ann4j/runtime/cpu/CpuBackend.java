@@ -9,7 +9,9 @@ import io.ann4j.runtime.cpu.search.SelectionPlan;
 /**
  * The CPU backend: ND4J (OpenBLAS) for dense ops, tiled gemm with generated Vector API epilogues
  * for fused searches. Options: {@code cpu.selection} = {@code threshold} (default, exact) or
- * {@code bins} (the TPU's algorithm).
+ * {@code bins} (the TPU's algorithm); {@code cpu.halfCandidates} = {@code auto} (default) or the
+ * number of candidates per query that a search over a bf16 or f16 database re-ranks in f32
+ * (see {@link io.ann4j.runtime.cpu.search.HalfSearch}).
  */
 public final class CpuBackend implements Backend {
     public static final String NAME = "cpu";
@@ -25,6 +27,11 @@ public final class CpuBackend implements Backend {
         if (!selection.equals("threshold") && !selection.equals("bins")) {
             throw new IllegalArgumentException(SelectionPlan.OPTION + " must be 'threshold' or 'bins', got '" + selection + "'");
         }
-        return new CpuExecutable(graph, selection);
+        String candidates = options.option(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION, "auto");
+        if (!candidates.equals("auto") && !candidates.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION
+                    + " must be 'auto' or a number of candidates per query, got '" + candidates + "'");
+        }
+        return new CpuExecutable(graph, selection, candidates);
     }
 }

@@ -52,11 +52,28 @@ final class CpuExecutable implements Executable {
 
     private final Graph graph;
     private final List<Step> steps = new ArrayList<>();
+    /** Per step, which inputs it takes in half-precision storage (the others come widened to f32). */
+    private final List<java.util.Set<Integer>> halfInputs = new ArrayList<>();
 
     CpuExecutable(Graph graph, String selection) {
+        this(graph, selection, "auto");
+    }
+
+    /** @param halfCandidates candidates per query of half-precision searches ({@code auto} or a count) */
+    CpuExecutable(Graph graph, String selection, String halfCandidates) {
         this.graph = graph;
         for (Node n : graph.nodes()) {
-            steps.add(lower(n, selection));
+            steps.add(lower(n, selection, halfCandidates));
+            java.util.Set<Integer> half = new java.util.HashSet<>();
+            if (n.op() instanceof FusedRegion f) {
+                RegionPlan plan = RegionPlan.of(f.body());
+                for (int i = 0; i < n.inputs().size(); i++) {
+                    if (TopKSearch.acceptsHalf(plan, i)) {
+                        half.add(i);
+                    }
+                }
+            }
+            halfInputs.add(half);
         }
     }
 
@@ -67,6 +84,9 @@ final class CpuExecutable implements Executable {
             throw new IllegalArgumentException("expected " + params.size() + " inputs, got " + inputs.size());
         }
         Map<Value, INDArray> env = new HashMap<>();
+        // Half-precision inputs stay in their storage for the steps that read them so (a search
+        // over a bf16 database reads half the bytes); the others get them widened, once.
+        Map<Value, INDArray> widened = new HashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             INDArray in = inputs.get(i);
             TensorType t = params.get(i).type();
@@ -74,13 +94,18 @@ final class CpuExecutable implements Executable {
                 throw new IllegalArgumentException("input " + i + " must be " + t + ", got "
                         + (in == null ? "null" : in.dataType() + java.util.Arrays.toString(in.shape())));
             }
-            env.put(params.get(i), t.dtype().isHalf() ? Rounding.halfToFloat(in) : in);
+            env.put(params.get(i), in);
         }
         for (int s = 0; s < steps.size(); s++) {
             Node n = graph.nodes().get(s);
             List<INDArray> ins = new ArrayList<>(n.inputs().size());
-            for (Value v : n.inputs()) {
-                ins.add(env.get(v));
+            for (int i = 0; i < n.inputs().size(); i++) {
+                Value v = n.inputs().get(i);
+                INDArray a = env.get(v);
+                boolean stored = a.dataType() == org.nd4j.linalg.api.buffer.DataType.BFLOAT16
+                        || a.dataType() == org.nd4j.linalg.api.buffer.DataType.HALF;
+                ins.add(stored && !halfInputs.get(s).contains(i)
+                        ? widened.computeIfAbsent(v, x -> Rounding.halfToFloat(a)) : a);
             }
             List<INDArray> outs = steps.get(s).run(ins);
             for (int i = 0; i < outs.size(); i++) {
@@ -90,6 +115,10 @@ final class CpuExecutable implements Executable {
         List<INDArray> results = new ArrayList<>();
         for (Value r : graph.results()) {
             INDArray a = env.get(r);
+            if (a.dataType() == DenseOps.storageType(r.type().dtype()) && r.type().dtype().isHalf()) {
+                results.add(inputs.contains(a) ? a.dup('c') : a); // a half input returned as it is
+                continue;
+            }
             var storage = DenseOps.storageType(r.type().dtype());
             // Results never alias the caller's inputs.
             if (r.type().dtype().isHalf()) {
@@ -111,7 +140,7 @@ final class CpuExecutable implements Executable {
         return false;
     }
 
-    private static Step lower(Node n, String selection) {
+    private static Step lower(Node n, String selection, String halfCandidates) {
         TensorType out = n.outputs().get(0).type();
         Op op = n.op();
         return switch (op) {
@@ -143,7 +172,7 @@ final class CpuExecutable implements Executable {
                 RegionPlan plan = RegionPlan.of(f.body());
                 TensorType scores = f.body().nodes().get(f.body().nodes().size() - 1).inputs().get(0).type();
                 TopKSearch.prepareKernel(plan.epilogue(), plan.reduction(), scores);
-                yield in -> TopKSearch.fused(plan, in, scores, selection);
+                yield in -> TopKSearch.fused(plan, in, scores, selection, halfCandidates);
             }
         };
     }

@@ -73,6 +73,10 @@ public final class DenseOps {
 
     /** {@code dot_general}: batched gemm over [B, M, K] x [B, K, N] after moving axes into place. */
     public static INDArray dotGeneral(DotGeneral d, INDArray lhs, INDArray rhs, TensorType outType) {
+        // Mixed dtypes (f32 with a widened half, f32 with f64) multiply in the promoted type.
+        DataType compute = outType.dtype().isHalf() ? DataType.FLOAT : storageType(outType.dtype());
+        lhs = lhs.dataType() == compute ? lhs : lhs.castTo(compute);
+        rhs = rhs.dataType() == compute ? rhs : rhs.castTo(compute);
         int lr = lhs.rank();
         int rr = rhs.rank();
         if (lr == 2 && rr == 2 && d.lhsBatch().size() == 0) {

@@ -3,6 +3,7 @@ package io.ann4j.runtime.cpu.search;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -20,11 +21,14 @@ import org.bytedeco.dnnl.global.dnnl;
  */
 public final class OneDnn {
     private static final MethodHandle SET_THREADS;
+    /** {@code dnnl_gemm_bf16bf16f32}: exported by libdnnl but not bound by the preset. */
+    private static final MethodHandle GEMM_BF16;
     private static final Throwable FAILURE;
     private static final ThreadLocal<Boolean> SINGLE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     static {
         MethodHandle h = null;
+        MethodHandle bf16 = null;
         Throwable failure = null;
         try {
             Loader.load(dnnl.class);
@@ -38,10 +42,22 @@ public final class OneDnn {
                     SymbolLookup.libraryLookup(java.nio.file.Path.of(omp), Arena.global()).find("omp_set_num_threads")
                             .orElseThrow(),
                     FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+            String lib = Loader.getLoadedLibraries().entrySet().stream()
+                    .filter(e -> e.getKey().equals("dnnl") || e.getKey().startsWith("dnnl@"))
+                    .map(java.util.Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("libdnnl did not load"));
+            ValueLayout.OfLong dim = ValueLayout.JAVA_LONG;
+            bf16 = Linker.nativeLinker().downcallHandle(
+                    SymbolLookup.libraryLookup(java.nio.file.Path.of(lib), Arena.global()).find("dnnl_gemm_bf16bf16f32")
+                            .orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, dim, dim,
+                            dim, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, dim, ValueLayout.ADDRESS, dim,
+                            ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, dim));
         } catch (Throwable t) {
             failure = t;
         }
         SET_THREADS = h;
+        GEMM_BF16 = bf16;
         FAILURE = failure;
     }
 
@@ -63,6 +79,15 @@ public final class OneDnn {
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b,
                       int ldb, FloatPointer c, int ldc) {
+        singleThreaded();
+        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
+                ldb, 0f, c, ldc);
+        if (status != dnnl.dnnl_success) {
+            throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
+        }
+    }
+
+    private static void singleThreaded() {
         if (!SINGLE.get()) {
             try {
                 SET_THREADS.invokeExact(1);
@@ -71,10 +96,28 @@ public final class OneDnn {
             }
             SINGLE.set(Boolean.TRUE);
         }
-        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
-                ldb, 0f, c, ldc);
+    }
+
+    /**
+     * Row-major {@code C[m, n] = op(A) op(B)} with bf16 {@code A} and {@code B} (raw 16-bit
+     * elements) and f32 {@code C}, accumulated in f32 ({@code dnnl_gemm_bf16bf16f32}), on the
+     * calling thread alone. On a CPU with {@code avx512_bf16} it runs the bf16 dot-product
+     * instructions at twice the f32 rate (DESIGN.md); with {@code m = 1} it is a gemv that streams
+     * {@code B} at memory bandwidth.
+     */
+    static void gemmBf16(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long lda,
+                         MemorySegment b, long ldb, MemorySegment c, long ldc) {
+        singleThreaded();
+        int status;
+        try {
+            status = (int) GEMM_BF16.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
+                    (long) n, (long) k, 1f, a, lda, b, ldb, 0f, c, ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
+        }
         if (status != dnnl.dnnl_success) {
-            throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
+            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed with status " + status + " (" + m + "x" + n
+                    + "x" + k + ")");
         }
     }
 

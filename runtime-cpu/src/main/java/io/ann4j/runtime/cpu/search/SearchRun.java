@@ -88,6 +88,25 @@ public final class SearchRun {
         return out;
     }
 
+    /**
+     * Runs {@code body(from, to)} over {@code rows} split into one contiguous range per worker, on
+     * the search's pool (work per row after a search, such as re-ranking its candidates).
+     */
+    static void forEachRowRange(int rows, java.util.function.BiConsumer<Integer, Integer> body) {
+        int threads = Math.max(1, Math.min(Math.min(THREADS, io.ann4j.compiler.spi.Devices.threadShare()), rows));
+        int per = ceilDiv(Math.max(1, rows), threads);
+        List<Future<Object>> futures = new ArrayList<>();
+        for (int from = 0; from < rows; from += per) {
+            int f = from;
+            int to = Math.min(rows, from + per);
+            futures.add(POOL.submit(() -> {
+                body.accept(f, to);
+                return null;
+            }));
+        }
+        await(futures);
+    }
+
     private static void scan(TileSource source, TileScanner scanner, SideInputs sides, int r0, int nr, int c0, int c1,
                              Object state) {
         int tileCols = source.tileCols();

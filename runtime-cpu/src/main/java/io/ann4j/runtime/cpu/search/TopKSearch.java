@@ -25,8 +25,22 @@ public final class TopKSearch {
      * {@code [M, outSize]}.
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode) {
-        INDArray lhs = NativeArrays.dense(inputs.get(plan.lhsInput()));
-        INDArray rhs = NativeArrays.dense(inputs.get(plan.rhsInput()));
+        return fused(plan, inputs, scoreType, mode, "auto");
+    }
+
+    /**
+     * As {@link #fused(RegionPlan, List, TensorType, String)}; a bf16 or f16 database (given as
+     * such: see {@link #acceptsHalf}) runs the half-precision search ({@link HalfSearch}) with
+     * {@code halfCandidates} ({@code auto} or a count) candidates per query.
+     */
+    public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode,
+                                       String halfCandidates) {
+        if (HalfSearch.isHalf(inputs.get(plan.rhsInput())) && scoreType.dtype() != io.ann4j.compiler.ir.DType.F64) {
+            return HalfSearch.fused(plan, inputs, scoreType, mode, halfCandidates);
+        }
+        DataType scores = scoreType.dtype() == io.ann4j.compiler.ir.DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
+        INDArray lhs = NativeArrays.dense(operand(inputs.get(plan.lhsInput()), scores));
+        INDArray rhs = NativeArrays.dense(operand(inputs.get(plan.rhsInput()), scores));
         boolean f64 = lhs.dataType() == DataType.DOUBLE;
         int m = scoreType.dim(0);
         int n = scoreType.dim(1);
@@ -42,6 +56,20 @@ public final class TopKSearch {
         Reference.reachabilityFence(lhs);
         Reference.reachabilityFence(rhs);
         return arrays(r, f64);
+    }
+
+    /**
+     * Whether region input {@code input} may be given in its half-precision storage (the
+     * database and the queries of the product), not widened to f32 first.
+     */
+    public static boolean acceptsHalf(RegionPlan plan, int input) {
+        return input == plan.lhsInput() || input == plan.rhsInput();
+    }
+
+    /** A product operand in the product's dtype (half operands widened bit for bit). */
+    private static INDArray operand(INDArray a, DataType scores) {
+        INDArray f = HalfSearch.isHalf(a) ? io.ann4j.runtime.cpu.dense.Rounding.halfToFloat(a) : a;
+        return f.dataType() == scores ? f : f.castTo(scores);
     }
 
     /**
@@ -99,7 +127,7 @@ public final class TopKSearch {
         return f64 ? new ScalarScanner(e, isMax, true) : Kernels.scanner(e, isMax);
     }
 
-    private static SideInputs sides(RegionPlan plan, List<INDArray> inputs, boolean f64) {
+    static SideInputs sides(RegionPlan plan, List<INDArray> inputs, boolean f64) {
         int nc = plan.columnInputs().size();
         int nr = plan.rowInputs().size();
         int ns = plan.scalarInputs().size();

@@ -107,6 +107,18 @@ public final class StableHloEmitter {
         }
     }
 
+    /** Operand {@code i} of a product, converted to the product's dtype if it differs. */
+    private String promoted(Node n, int i) {
+        var t = n.inputs().get(i).type();
+        var to = n.output().type().dtype();
+        if (t.dtype() == to) {
+            return in(n, i);
+        }
+        String v = "%" + counter++;
+        body.add(v + " = stablehlo.convert " + in(n, i) + " : (" + tensor(t) + ") -> " + tensor(t.withDType(to)));
+        return v;
+    }
+
     private String in(Node n, int i) {
         return names.get(n.inputs().get(i));
     }
@@ -136,10 +148,17 @@ public final class StableHloEmitter {
         switch (n.op()) {
             case Constant c -> names.put(n.output(), constant(literal(c.value(), c.dtype()), scalar(c.dtype())));
             case Iota i -> define(n, "stablehlo.iota dim = " + i.dimension() + " : " + outType(n));
-            case DotGeneral d -> define(n, "stablehlo.dot_general " + in(n, 0) + ", " + in(n, 1)
-                    + (d.lhsBatch().size() > 0 ? ", batching_dims = " + list(d.lhsBatch()) + " x " + list(d.rhsBatch()) : "")
-                    + ", contracting_dims = " + list(d.lhsContracting()) + " x " + list(d.rhsContracting())
-                    + " : (" + inType(n, 0) + ", " + inType(n, 1) + ") -> " + outType(n));
+            case DotGeneral d -> {
+                // Mixed dtypes (f32 queries, bf16 database): the narrower operand converted first,
+                // as jnp.dot lowers it; equal half dtypes stay half, the product's type theirs.
+                String lhs = promoted(n, 0);
+                String rhs = promoted(n, 1);
+                define(n, "stablehlo.dot_general " + lhs + ", " + rhs
+                        + (d.lhsBatch().size() > 0 ? ", batching_dims = " + list(d.lhsBatch()) + " x " + list(d.rhsBatch()) : "")
+                        + ", contracting_dims = " + list(d.lhsContracting()) + " x " + list(d.rhsContracting())
+                        + " : (" + tensor(n.inputs().get(0).type().withDType(n.output().type().dtype())) + ", "
+                        + tensor(n.inputs().get(1).type().withDType(n.output().type().dtype())) + ") -> " + outType(n));
+            }
             case Transpose t -> define(n, "stablehlo.transpose " + in(n, 0) + ", dims = " + list(t.permutation())
                     + " : (" + inType(n, 0) + ") -> " + outType(n));
             case Reshape r -> define(n, "stablehlo.reshape " + in(n, 0) + " : (" + inType(n, 0) + ") -> " + outType(n));

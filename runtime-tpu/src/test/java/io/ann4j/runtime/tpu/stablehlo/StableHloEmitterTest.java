@@ -1,6 +1,7 @@
 package io.ann4j.runtime.tpu.stablehlo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ann4j.compiler.ir.DType;
@@ -65,6 +66,55 @@ class StableHloEmitterTest {
         assertTrue(cpu.contains("aggregate_to_topk = true, is_fallback = true, recall_target = 0.949999988 : f32"), cpu);
     }
 
+    /** MIPS over a database of {@code dbType} with queries of {@code qyType}, as the DSL builds it. */
+    static Graph halfMips(DType qyType, DType dbType) {
+        GraphBuilder b = new GraphBuilder();
+        Value qy = b.parameter(TensorType.of(qyType, 200, 128));
+        Value db = b.parameter(TensorType.of(dbType, 3000, 128));
+        Value scores = b.add1(DotGeneral.dot(2), qy, b.add1(new Transpose(Dims.of(1, 0)), db));
+        List<Value> r = b.add(new ApproxTopK(new ApproxTopKParams(10, -1, 0.95f, true, -1, true)), List.of(scores));
+        return Pipeline.optimize(b.build(r), CompileOptions.defaults());
+    }
+
+    @Test
+    void f32QueriesAgainstABf16DatabaseConvertTheDatabaseAsJnpDotDoes() {
+        String m = StableHloEmitter.emit(halfMips(DType.F32, DType.BF16), "mips", true);
+        assertTrue(m.contains("%arg1: tensor<3000x128xbf16>"), m);
+        assertTrue(m.contains("%0 = stablehlo.convert %arg1 : (tensor<3000x128xbf16>) -> tensor<3000x128xf32>"), m);
+        assertTrue(m.contains("stablehlo.dot_general %arg0, %0, contracting_dims = [1] x [1] : "
+                + "(tensor<200x128xf32>, tensor<3000x128xf32>) -> tensor<200x3000xf32>"), m);
+        assertTrue(m.contains("@top_k_gt_f32_comparator"), m);
+        assertEquals(List.of(), StableHloChecker.check(m));
+    }
+
+    @Test
+    void aBf16ProgramKeepsBf16TypesThroughTheProductAndTheApproxTopKCall() {
+        String m = StableHloEmitter.emit(halfMips(DType.BF16, DType.BF16), "mips", true);
+        assertTrue(m.contains("stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [1] : "
+                + "(tensor<200x128xbf16>, tensor<3000x128xbf16>) -> tensor<200x3000xbf16>"), m);
+        assertTrue(m.contains("func.func @top_k_gt_bf16_comparator(%arg0: tensor<bf16>, %arg1: tensor<bf16>"), m);
+        assertTrue(m.contains("stablehlo.constant dense<0xFF80> : tensor<bf16>"), "bf16 -inf init value: " + m);
+        assertTrue(m.contains("(tensor<200x3000xbf16>, tensor<200x3000xi32>, tensor<bf16>, tensor<i32>) -> "
+                + "(tensor<200x10xbf16>, tensor<200x10xi32>)"), m);
+        assertFalse(m.contains("stablehlo.convert"), m);
+        assertEquals(List.of(), StableHloChecker.check(m));
+        String f16 = StableHloEmitter.emit(halfMips(DType.F16, DType.F16), "mips", true);
+        assertTrue(f16.contains("stablehlo.constant dense<0xFC00> : tensor<f16>"), f16);
+        assertEquals(List.of(), StableHloChecker.check(f16));
+    }
+
+    @Test
+    void bf16ConstantsRoundToNearestEvenAsJaxConvertsThem() {
+        GraphBuilder b = new GraphBuilder();
+        Value tie = b.add1(new Constant(1.0 + 0x1p-8, DType.BF16));        // halfway: to the even 1.0
+        Value up = b.add1(new Constant(1.0 + 3 * 0x1p-8, DType.BF16));     // halfway: to the even 1 + 2^-6
+        Value above = b.add1(new Constant(1.0 + 0x1p-8 + 0x1p-20, DType.BF16)); // above half: up
+        String m = StableHloEmitter.emit(b.build(List.of(tie, up, above)), "c", true);
+        assertTrue(m.contains("dense<1.0> : tensor<bf16>"), m);
+        assertTrue(m.contains("dense<1.015625> : tensor<bf16>"), m);
+        assertTrue(m.contains("dense<1.0078125> : tensor<bf16>"), m);
+    }
+
     /** One graph per op, through the emitter and the structural checker. */
     static Map<String, Graph> everyOp() {
         TensorType m = TensorType.of(DType.F32, 4, 6);
@@ -80,6 +130,7 @@ class StableHloEmitterTest {
                 Map.entry("unary", one(new UnaryOp(UnaryOp.Kind.SQUARE), m)),
                 Map.entry("reduce", one(new Reduce(Reduce.Kind.MAX, Dims.of(1)), m)),
                 Map.entry("convert", one(new Convert(DType.BF16), m)),
+                Map.entry("mixed-precision dot", one(DotGeneral.dot(2), m, TensorType.of(DType.BF16, 6, 3))),
                 Map.entry("sort", one(new SortKeyVal(1), m, m.withDType(DType.I32))),
                 Map.entry("gather", one(new GatherRows(0), m, TensorType.of(DType.I32, 2, 3))),
                 Map.entry("gather batched", one(new GatherRows(1), TensorType.of(DType.F32, 2, 5, 3), TensorType.of(DType.I32, 2, 4))),

@@ -1,0 +1,57 @@
+package io.ann4j.runtime.cpu.search;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Which product a search over a half-precision database runs on.
+ * <ul>
+ *   <li>{@code onednn-bf16}: oneDNN's bf16 x bf16 -> f32 gemm ({@code dnnl_gemm_bf16bf16f32}) on a
+ *   CPU with bf16 dot-product instructions ({@code avx512_bf16} or {@code amx_bf16}): twice the
+ *   f32 product rate and half the bytes (DESIGN.md: ~62 against ~120 ms at the standard shape).
+ *   Queries are rounded to bf16 (nearest even, as JAX converts), an f16 database tile by tile.</li>
+ *   <li>{@code converted-f32}: each database tile widened to f32 (exact) and multiplied by the f32
+ *   product; the path of CPUs without those instructions, and of exact searches.</li>
+ * </ul>
+ * The system property {@code ann4j.cpu.half=converted} forces the second (for comparisons).
+ */
+public final class HalfProducts {
+    /** The bench's {@code path} names. */
+    public static final String BF16_GEMM = "onednn-bf16";
+    public static final String CONVERTED = "converted-f32";
+
+    private static final boolean BF16_INSTRUCTIONS = cpuFlags().stream()
+            .anyMatch(f -> f.equals("avx512_bf16") || f.equals("amx_bf16"));
+
+    private HalfProducts() {}
+
+    /** Whether this CPU multiplies bf16 in hardware (read from {@code /proc/cpuinfo}). */
+    public static boolean bf16Instructions() {
+        return BF16_INSTRUCTIONS;
+    }
+
+    /** Whether approximate searches over a half database run on the bf16 gemm. */
+    public static boolean usesBf16Gemm() {
+        return BF16_INSTRUCTIONS && OneDnn.available() && !"converted".equals(System.getProperty("ann4j.cpu.half"));
+    }
+
+    /** The path an approximate search over a half database takes here. */
+    public static String path() {
+        return usesBf16Gemm() ? BF16_GEMM : CONVERTED;
+    }
+
+    private static Set<String> cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return new java.util.HashSet<>(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not readable: no bf16 instructions assumed, the converted path serves
+        }
+        return Set.of();
+    }
+}
