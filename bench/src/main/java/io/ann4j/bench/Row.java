@@ -35,6 +35,8 @@ final class Row {
             Object v = e.getValue();
             if (v instanceof String s) {
                 sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else if (v instanceof Double d && d != 0 && Math.abs(d) < 1e-3) {
+                sb.append(String.format(Locale.ROOT, "%.3e", d)); // errors: four decimals would print 0
             } else if (v instanceof Double d) {
                 sb.append(String.format(Locale.ROOT, "%.4f", d).replaceAll("0+$", "").replaceAll("\\.$", ".0"));
             } else {
