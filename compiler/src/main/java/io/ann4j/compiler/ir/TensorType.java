@@ -47,6 +47,18 @@ public record TensorType(DType dtype, Dims shape) implements java.io.Serializabl
     }
 
     /** JAX's short form, e.g. {@code f32[200,128]}. */
+    // Written out rather than left to the record: its generated equals/hashCode link through
+    // invokedynamic bootstraps that cost a cold process milliseconds, and graphs hash these constantly.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorType t && dtype == t.dtype && shape.equals(t.shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return dtype.hashCode() * 31 + shape.hashCode();
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(dtype.shortName()).append('[');

@@ -7,6 +7,17 @@ package io.ann4j.compiler.ir;
  * @param type its abstract value
  */
 public record Value(int id, TensorType type) implements java.io.Serializable {
+    // Written out rather than left to the record (see TensorType): values key every pass's maps.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Value v && id == v.id && type.equals(v.type);
+    }
+
+    @Override
+    public int hashCode() {
+        return id * 31 + type.hashCode();
+    }
+
     @Override
     public String toString() {
         return "%" + id + ":" + type;

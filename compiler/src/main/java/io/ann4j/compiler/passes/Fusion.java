@@ -38,7 +38,7 @@ public final class Fusion {
     public static Graph run(Graph graph) {
         Map<Value, Node> producers = graph.producers();
         Map<Value, List<Node>> users = graph.users();
-        Map<Node, Match> matches = new HashMap<>();
+        Map<Node, Match> matches = new java.util.IdentityHashMap<>(); // nodes are this graph's own: identity suffices
         for (Node n : graph.nodes()) {
             Match m = match(n, producers, users);
             if (m != null) {
