@@ -31,7 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Every path of the fused search (tiled sgemm, one-query gemv, the small-batch micro-kernel;
+ * Every path of the fused search (tiled sgemm, one-query gemv, the opt-in small-batch micro-kernel;
  * threshold and bins) against a reference, on shapes that cross tile and vector edges. The data
  * are small integers, so every score is exact in f32 and the expected order is unambiguous.
  */
@@ -60,6 +60,26 @@ class FusedSearchTest {
                         assertEquals(c.score(r, idx[r][i]), val[r][i], "value at " + r + "," + i);
                     }
                 }
+            }
+        }
+    }
+
+    /** The opt-in small-batch micro-kernel ({@code ann4j.cpu.smallBatch=true}) on the shapes it serves. */
+    @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
+    @MethodSource("shapes")
+    void theSmallBatchKernelIsExactWhenChosen(int q, int n, int d, int k) {
+        if (q < 2 || q > 8) {
+            return;
+        }
+        String before = System.getProperty("ann4j.cpu.smallBatch");
+        System.setProperty("ann4j.cpu.smallBatch", "true");
+        try {
+            thresholdSearchIsExactOnEveryPath(q, n, d, k);
+        } finally {
+            if (before == null) {
+                System.clearProperty("ann4j.cpu.smallBatch");
+            } else {
+                System.setProperty("ann4j.cpu.smallBatch", before);
             }
         }
     }

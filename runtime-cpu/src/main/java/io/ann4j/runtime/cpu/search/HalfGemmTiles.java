@@ -31,6 +31,8 @@ public final class HalfGemmTiles implements TileSource {
     private final int depth;
     private final int m;
     private final boolean bf16Gemm;
+    /** The f32 queries, for {@link HalfRowDots} when there is one. */
+    private final float[] f32Queries;
 
     /**
      * @param queries  row-major f32 {@code [m, depth]}
@@ -47,6 +49,7 @@ public final class HalfGemmTiles implements TileSource {
         this.depth = depth;
         this.m = m;
         this.bf16Gemm = bf16Gemm;
+        this.f32Queries = queries;
         // Native copies for the libraries; freed with the tiles once the search drops them.
         Arena arena = Arena.ofAuto();
         if (bf16Gemm) {
@@ -85,6 +88,11 @@ public final class HalfGemmTiles implements TileSource {
     @Override
     public MemorySegment tile(Buffer buffer, int r0, int rows, int c0, int cols) {
         HalfBuffer hb = (HalfBuffer) buffer;
+        if (bf16Gemm && transB && HalfRowDots.applies(rows, depth) && !"false".equals(System.getProperty("ann4j.cpu.halfRowDots"))) {
+            // One query streams the database: widened in registers, read once, in place.
+            HalfRowDots.scores(f32Queries, r0, db, dbBf16, c0, cols, depth, hb.scores());
+            return hb.scores();
+        }
         if (bf16Gemm) {
             MemorySegment b;
             long ldb;
