@@ -20,10 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The gradient row (issue 7): the search alone; ann4j's value and gradient with respect to
- * {@code qy} and {@code db} of the sum of the top-k values (forward included, {@code db}'s
- * gradient dense and, separately, row-sparse); and the same gradient the way JAX computes it on
- * the CPU: the cotangent scattered into a dense {@code [Q, N]} matrix and multiplied back through
- * two ND4J gemms (after the same forward search). Timed side by side, round by round.
+ * {@code qy} and {@code db} of the sum of the top-k values, forward included, with {@code db}'s
+ * gradient row-sparse ({@code grad_ms}: the touched rows, as a training step applies them) and
+ * dense ({@code grad_dense_ms}: a fresh {@code [N, D]} array, whose page faults alone cost ~30 ms
+ * at N=100,000 on these machines); and the same gradient the way JAX computes it on the CPU: the
+ * cotangent scattered into a dense {@code [Q, N]} matrix and multiplied back through two ND4J
+ * gemms (after the same forward search). Timed side by side, round by round.
  */
 final class GradientBench {
     private GradientBench() {}
@@ -38,23 +40,33 @@ final class GradientBench {
         Jitted<Autodiff.SparseValueAndGrad> sparse = Jit.jitVarargs(a -> Autodiff.valueAndGradRowSparse(
                 x -> sum(approxMaxK(dot(x[0], transpose(x[1])), k, recall).values()), new int[] {0, 1}, 1).apply(a),
                 JitConfig.defaults());
-        Object[] got = new Object[1];
+        // Every body frees what it allocated, as a training loop over ND4J arrays would: left to
+        // the garbage collector, the native buffers (51 MB per dense gradient) pile up until
+        // JavaCPP stalls allocations for a collection, and the figures measure that instead.
         List<Runnable> bodies = new java.util.ArrayList<>(List.of(
-                () -> fwd.call(qy, db),
-                () -> got[0] = grad.call(qy, db),
-                () -> sparse.call(qy, db)));
+                () -> close(fwd.call(qy, db)),
+                () -> close(sparse.call(qy, db)),
+                () -> close(grad.call(qy, db))));
         if (dense) {
-            bodies.add(() -> jaxWay(qy, db, fwd.call(qy, db).indicesArray()));
+            bodies.add(() -> {
+                TopK top = fwd.call(qy, db);
+                INDArray[] g = jaxWay(qy, db, top.indicesArray());
+                close(top);
+                g[0].close();
+                g[1].close();
+            });
         }
         double[] ms = Stats.interleavedMedianMs(runs, bodies);
-        Autodiff.ValueAndGrad g = (Autodiff.ValueAndGrad) got[0];
+        Autodiff.ValueAndGrad g = grad.call(qy, db);
         Row r = new Row().put("op", "grad").put("dtype", "f32").put("metric", "ip").put("q", q).put("n", n).put("d", d)
                 .put("k", k).put("recall_target", recall).put("fwd_ms", ms[0]).put("grad_ms", ms[1])
-                .put("grad_rowsparse_ms", ms[2]);
+                .put("grad_dense_ms", ms[2]);
         if (dense) {
             INDArray[] ref = jaxWay(qy, db, fwd.call(qy, db).indicesArray());
-            r.put("dense_grad_ms", ms[3]).put("max_rel_err", Math.max(relErr(g.grad(0).array(), ref[0]),
-                    relErr(g.grad(1).array(), ref[1])));
+            Autodiff.SparseValueAndGrad sg = sparse.call(qy, db);
+            double err = Math.max(Math.max(relErr(g.grad(0).array(), ref[0]), relErr(g.grad(1).array(), ref[1])),
+                    Math.max(relErr(sg.dense(0).array(), ref[0]), relErr(sg.sparse(1).toDense(), ref[1])));
+            r.put("dense_grad_ms", ms[3]).put("max_rel_err", err);
         }
         if (MemoryProbe.available()) {
             fwd.call(qy, db);
@@ -64,13 +76,28 @@ final class GradientBench {
             r.put("extra_mb", Math.max(0, MemoryProbe.peakMb() - before));
             r.put("touched_rows", s.sparse(1).coalesce().ids().length);
         }
-        out.printf(Locale.ROOT, "  Q=%d N=%d: search %.1f ms; value+grad %.1f ms (%.2fx the search), row-sparse %.1f ms; "
-                        + "JAX's dense way %s; max rel err %s; extra memory %s MB%n",
+        out.printf(Locale.ROOT, "  Q=%d N=%d: search %.1f ms; value+grad %.1f ms (%.2fx the search; db's gradient row-sparse), "
+                        + "%.1f ms with it dense; JAX's dense way %s; max rel err %s; extra memory %s MB%n",
                 q, n, ms[0], ms[1], ms[1] / ms[0], ms[2],
                 dense ? String.format(Locale.ROOT, "%.1f ms (%.2fx ann4j's grad)", ms[3], ms[3] / ms[1]) : "not run (the [Q, N] matrix does not fit)",
                 r.get("max_rel_err") == null ? "-" : String.format(Locale.ROOT, "%.2e", r.num("max_rel_err")),
                 r.get("extra_mb") == null ? "-" : String.format(Locale.ROOT, "%.0f", r.num("extra_mb")));
         return r;
+    }
+
+    /** Frees the arrays of a result (every leaf is an array of its own). */
+    private static void close(Object result) {
+        List<Tensor> leaves = switch (result) {
+            case TopK t -> List.of(t.values(), t.indices());
+            case Autodiff.ValueAndGrad v -> List.of(v.value(), v.grad(0), v.grad(1));
+            case Autodiff.SparseValueAndGrad v -> List.of(v.value(), v.dense(0), v.sparse(1).indices(), v.sparse(1).updates());
+            default -> throw new IllegalArgumentException(result.getClass().getName());
+        };
+        for (Tensor t : leaves) {
+            if (t.array().closeable()) {
+                t.array().close();
+            }
+        }
     }
 
     /** JAX's reverse pass on the CPU: zeros [Q, N], the ones at the indices, then ct . db and ct^T . qy. */
@@ -86,7 +113,9 @@ final class GradientBench {
             }
         }
         INDArray c = Nd4j.create(ct, new long[] {q, n}, DataType.FLOAT);
-        return new INDArray[] {Nd4j.gemm(c, db, false, false), Nd4j.gemm(c, qy, true, false)};
+        INDArray[] out = {Nd4j.gemm(c, db, false, false), Nd4j.gemm(c, qy, true, false)};
+        c.close();
+        return out;
     }
 
     /** Largest elementwise difference, relative to the reference's largest magnitude. */
