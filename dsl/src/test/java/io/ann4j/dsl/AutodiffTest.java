@@ -177,6 +177,28 @@ class AutodiffTest {
     }
 
     @Test
+    void aGradientThatIsNotRowSparseIsRefusedByName() {
+        Tensor[] args = {Tensor.of(randn(13, 3, 4)), Tensor.of(randn(14, 20, 4))};
+        // the database enters densely (its sum), so its gradient is dense everywhere
+        var f = Autodiff.valueAndGradRowSparse(x -> add(sum(x[1]), sum(approxMaxK(dot(x[0], transpose(x[1])), 2).values())),
+                new int[] {0, 1}, 1);
+        var err = assertThrows(IllegalArgumentException.class, () -> f.apply(args));
+        assertTrue(err.getMessage().contains("argument 1") && err.getMessage().contains("f64[20,4]")
+                && err.getMessage().contains("not row-sparse"), err.getMessage());
+        var notSelected = assertThrows(IllegalArgumentException.class,
+                () -> Autodiff.valueAndGradRowSparse(x -> sum(x[0]), new int[] {0}, 1));
+        assertTrue(notSelected.getMessage().contains("sparse argnum 1"), notSelected.getMessage());
+    }
+
+    @Test
+    void aCustomRuleOfTheWrongShapeIsRefused() {
+        Function<Tensor[], Tensor[]> bad = CustomDerivatives.customVjp("badRule", x -> new Tensor[] {exp(x[0])},
+                (x, ct) -> new Tensor[] {sum(ct[0])});
+        var err = assertThrows(IllegalArgumentException.class, () -> bad.apply(new Tensor[] {Tensor.of(randn(15, 3))}));
+        assertTrue(err.getMessage().contains("badRule") && err.getMessage().contains("f64[3]"), err.getMessage());
+    }
+
+    @Test
     void badCallsFailEarlyNamingTheProblem() {
         Tensor v = Tensor.of(randn(11, 3));
         var notScalar = assertThrows(IllegalArgumentException.class, () -> Autodiff.grad((Tensor t) -> mul(t, t)).apply(v));
