@@ -2,19 +2,13 @@ package io.ann4j.bench;
 
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.approxMinK;
-import static io.ann4j.dsl.Ops.broadcastInDim;
-import static io.ann4j.dsl.Ops.div;
-import static io.ann4j.dsl.Ops.dot;
 import static io.ann4j.dsl.Ops.neg;
-import static io.ann4j.dsl.Ops.normalizeRows;
-import static io.ann4j.dsl.Ops.squaredNorms;
-import static io.ann4j.dsl.Ops.sub;
 import static io.ann4j.dsl.Ops.topK;
-import static io.ann4j.dsl.Ops.transpose;
 
 import io.ann4j.dsl.Jit;
 import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Jitted;
+import io.ann4j.dsl.Similarity;
 import io.ann4j.dsl.Tensor;
 import io.ann4j.dsl.TopK;
 import java.util.function.BiFunction;
@@ -26,11 +20,9 @@ final class Programs {
     /** The score whose largest (ip, cosine) or smallest (l2) values are the neighbours. */
     static Tensor scores(String metric, Tensor qy, Tensor db) {
         return switch (metric) {
-            case "ip" -> dot(qy, transpose(db));
-            // |db|^2 / 2 - qy.db orders neighbours as the L2 distance does, with less arithmetic.
-            case "l2" -> sub(broadcastInDim(div(squaredNorms(db), 2.0), new int[] {qy.dim(0), db.dim(0)}, new int[] {1}),
-                    dot(qy, transpose(db)));
-            case "cosine" -> dot(normalizeRows(qy), transpose(normalizeRows(db)));
+            case "ip" -> Similarity.ip(qy, db);
+            case "l2" -> Similarity.l2(qy, db);
+            case "cosine" -> Similarity.cosine(qy, db);
             default -> throw new IllegalArgumentException("--metric must be ip, l2 or cosine, got '" + metric + "'");
         };
     }

@@ -2,13 +2,8 @@ package io.ann4j.dsl;
 
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.approxMinK;
-import static io.ann4j.dsl.Ops.broadcastInDim;
-import static io.ann4j.dsl.Ops.div;
 import static io.ann4j.dsl.Ops.dot;
 import static io.ann4j.dsl.Ops.mul;
-import static io.ann4j.dsl.Ops.normalizeRows;
-import static io.ann4j.dsl.Ops.squaredNorms;
-import static io.ann4j.dsl.Ops.sub;
 import static io.ann4j.dsl.Ops.sum;
 import static io.ann4j.dsl.Ops.topK;
 import static io.ann4j.dsl.Ops.transpose;
@@ -54,10 +49,9 @@ class SearchGradientTest {
     /** Scores per metric: ip, l2 (|db|^2/2 - qy.db, smaller is better) and cosine. */
     static Tensor scores(String metric, Tensor qy, Tensor db) {
         return switch (metric) {
-            case "ip" -> dot(qy, transpose(db));
-            case "l2" -> sub(broadcastInDim(div(squaredNorms(db), 2.0), new int[] {qy.dim(0), db.dim(0)}, new int[] {1}),
-                    dot(qy, transpose(db)));
-            case "cosine" -> dot(normalizeRows(qy), transpose(normalizeRows(db)));
+            case "ip" -> Similarity.ip(qy, db);
+            case "l2" -> Similarity.l2(qy, db);
+            case "cosine" -> Similarity.cosine(qy, db);
             default -> throw new IllegalArgumentException(metric);
         };
     }

@@ -1,13 +1,8 @@
 package io.ann4j.spark;
 
-import static io.ann4j.dsl.Ops.broadcastInDim;
-import static io.ann4j.dsl.Ops.div;
-import static io.ann4j.dsl.Ops.dot;
-import static io.ann4j.dsl.Ops.normalizeRows;
 import static io.ann4j.dsl.Ops.squaredNorms;
-import static io.ann4j.dsl.Ops.sub;
-import static io.ann4j.dsl.Ops.transpose;
 
+import io.ann4j.dsl.Similarity;
 import io.ann4j.dsl.Tensor;
 
 /**
@@ -40,14 +35,13 @@ public enum Metric {
     /** The scores {@code [queries, rows]} of queries {@code qy [Q, D]} against rows {@code db [N, D]}. */
     public Tensor scores(Tensor qy, Tensor db) {
         return switch (this) {
-            case IP -> dot(qy, transpose(db));
+            case IP -> Similarity.ip(qy, db);
             // Norms of half rows are taken in f32 (in bf16 they would lose the order of near
             // distances); the product itself reads the stored half rows.
-            case L2 -> sub(broadcastInDim(div(squaredNorms(widened(db)), 2.0), new int[] {qy.dim(0), db.dim(0)},
-                    new int[] {1}), dot(qy, transpose(db)));
+            case L2 -> Similarity.l2(qy, db, squaredNorms(widened(db)));
             // (a half database for cosine is best stored normalised and searched with IP: here the
             // normalised rows are computed in f32)
-            case COSINE -> dot(normalizeRows(qy), transpose(normalizeRows(widened(db))));
+            case COSINE -> Similarity.cosine(qy, widened(db));
         };
     }
 }

@@ -1,14 +1,7 @@
 package io.ann4j.cli.search;
 
-import static io.ann4j.dsl.Ops.broadcastInDim;
-import static io.ann4j.dsl.Ops.div;
-import static io.ann4j.dsl.Ops.dot;
-import static io.ann4j.dsl.Ops.normalizeRows;
-import static io.ann4j.dsl.Ops.squaredNorms;
-import static io.ann4j.dsl.Ops.sub;
-import static io.ann4j.dsl.Ops.transpose;
-
 import io.ann4j.cli.BadInputException;
+import io.ann4j.dsl.Similarity;
 import io.ann4j.dsl.Tensor;
 import java.util.Locale;
 
@@ -74,10 +67,9 @@ public enum Metric {
      */
     public Tensor scores(Tensor qy, Tensor db) {
         return switch (this) {
-            case IP -> dot(qy, transpose(db));
-            case L2 -> sub(broadcastInDim(div(squaredNorms(db), 2.0), new int[] {qy.dim(0), db.dim(0)}, new int[] {1}),
-                    dot(qy, transpose(db)));
-            case COSINE -> dot(normalizeRows(qy), transpose(normalizeRows(db)));
+            case IP -> Similarity.ip(qy, db);
+            case L2 -> Similarity.l2(qy, db);
+            case COSINE -> Similarity.cosine(qy, db);
         };
     }
 
