@@ -85,17 +85,9 @@ public final class Jitted<R> {
 
     private Compiled compile(List<TensorType> signature) {
         traces.incrementAndGet();
-        Trace trace = new Trace();
-        Tensor[] params = signature.stream().map(trace::parameter).toArray(Tensor[]::new);
-        Object out;
-        trace.enter();
-        try {
-            out = fn.apply(params);
-        } finally {
-            trace.exit();
-        }
-        List<Tensor> leaves = Pytree.flatten(out);
-        Graph graph = trace.builder.build(leaves.stream().map(t -> t.valueIn(trace)).toList());
+        Staged.Traced traced = Staged.trace(fn, signature);
+        Graph graph = traced.graph();
+        Object out = traced.template();
         Graph optimized = Pipeline.optimize(graph, config.options());
         Backend backend = config.resolveBackend();
         return new Compiled(graph, optimized, backend.compile(optimized, config.options()), out);

@@ -107,7 +107,7 @@ public final class Jvp {
     private List<Value> rule(Op op, List<Value> x, List<Value> t, List<Value> out) {
         return switch (op) {
             case BinaryOp bin -> Arrays.asList(binary(bin.kind(), x.get(0), x.get(1), t.get(0), t.get(1), out.get(0)));
-            case UnaryOp u -> nullable(unary(u.kind(), x.get(0), t.get(0), out.get(0)));
+            case UnaryOp u -> nullable(Elementwise.unary(e, u.kind(), x.get(0), out.get(0), t.get(0)));
             case Reduce r -> Arrays.asList(switch (r.kind()) {
                 case SUM -> e.builder().add1(r, t.get(0));
                 case MAX -> {
@@ -176,22 +176,10 @@ public final class Jvp {
                 yield e.div(num, b);
             }
             case MAX, MIN -> {
-                Value m = k == BinaryOp.Kind.MAX ? e.greaterMask(a, b) : e.greaterMask(b, a);
+                Value m = Elementwise.firstOperandShare(e, k, a, b);
                 Value one = e.full(1, m.type());
                 yield e.addZ(ta == null ? null : e.mul(m, ta), tb == null ? null : e.mul(e.sub(one, m), tb));
             }
-        };
-    }
-
-    private Value unary(UnaryOp.Kind k, Value x, Value t, Value out) {
-        return switch (k) {
-            case NEG -> e.neg(t);
-            case SQRT -> e.div(t, e.scale(out, 2));
-            case SQUARE -> e.mul(t, e.scale(x, 2));
-            case ABS -> e.mul(t, e.unary(UnaryOp.Kind.SIGN, x));
-            case EXP -> e.mul(t, out);
-            case LOG -> e.div(t, x);
-            case SIGN -> null;
         };
     }
 

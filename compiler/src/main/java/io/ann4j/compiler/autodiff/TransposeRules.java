@@ -42,7 +42,7 @@ final class TransposeRules {
         Value c = ct.get(0);
         return switch (op) {
             case BinaryOp bin -> binary(bin.kind(), x.get(0), x.get(1), out.get(0), c);
-            case UnaryOp u -> Arrays.asList(unary(u.kind(), x.get(0), out.get(0), c));
+            case UnaryOp u -> Arrays.asList(Elementwise.unary(e, u.kind(), x.get(0), out.get(0), c));
             case Reduce r -> {
                 int rank = x.get(0).type().rank();
                 int[] kept = kept(rank, r.axes());
@@ -111,24 +111,13 @@ final class TransposeRules {
                 yield Arrays.asList(ca, e.neg(e.mul(ca, out)));
             }
             case MAX, MIN -> {
-                Value m = k == BinaryOp.Kind.MAX ? e.greaterMask(a, b) : e.greaterMask(b, a);
+                Value m = Elementwise.firstOperandShare(e, k, a, b);
                 yield Arrays.asList(e.mul(c, m), e.mul(c, e.sub(e.full(1, m.type()), m)));
             }
         };
     }
 
-    private Value unary(UnaryOp.Kind k, Value x, Value out, Value c) {
-        return switch (k) {
-            case NEG -> e.neg(c);
-            case SQRT -> e.div(c, e.scale(out, 2));
-            case SQUARE -> e.mul(c, e.scale(x, 2));
-            case ABS -> e.mul(c, e.unary(UnaryOp.Kind.SIGN, x));
-            case EXP -> e.mul(c, out);
-            case LOG -> e.div(c, x);
-            case SIGN -> null;
-        };
-    }
-
+    /** The axes a reduction over {@code axes} keeps, in order. */
     static int[] kept(int rank, Dims axes) {
         int[] kept = new int[rank - axes.size()];
         for (int a = 0, j = 0; a < rank; a++) {

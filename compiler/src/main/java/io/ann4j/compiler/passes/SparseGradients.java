@@ -214,6 +214,11 @@ public final class SparseGradients {
 
     /** The same scatter with its indices flattened to one dimension (so two can concatenate). */
     private Scatter flat(Scatter s) {
+        return flat(e, s);
+    }
+
+    /** {@code s} with its indices reshaped to {@code [M]} and its updates to {@code [M, R...]}. */
+    private static Scatter flat(Emit e, Scatter s) {
         int ni = s.indices().type().rank();
         long m = s.indices().type().elementCount();
         int[] ushape = s.updates().type().shape().toArray();
@@ -276,19 +281,11 @@ public final class SparseGradients {
         List<Value> all = new ArrayList<>(g.results());
         all.addAll(producer.inputs());
         List<Value> outs = b.inline(new Graph(g.parameters(), g.nodes(), all), params);
-        Value updates = outs.get(outs.size() - 2);
-        Value indices = outs.get(outs.size() - 1);
-        long m = indices.type().elementCount();
-        int[] us = updates.type().shape().toArray();
-        int ni = indices.type().rank();
-        int[] flatU = new int[us.length - ni + 1];
-        flatU[0] = Math.toIntExact(m);
-        System.arraycopy(us, ni, flatU, 1, us.length - ni);
-        Emit e = new Emit(b);
+        Scatter rows = flat(new Emit(b), new Scatter(0, s.size(), outs.get(outs.size() - 2), outs.get(outs.size() - 1)));
         List<Value> results = new ArrayList<>(outs.subList(0, g.results().size()));
         results.remove(index);
-        results.add(index, e.reshape(updates, flatU));
-        results.add(index, e.reshape(indices, Math.toIntExact(m)));
+        results.add(index, rows.updates());
+        results.add(index, rows.indices());
         return DeadCodeElimination.run(b.build(results));
     }
 }
