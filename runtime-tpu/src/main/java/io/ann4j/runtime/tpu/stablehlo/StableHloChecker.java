@@ -84,7 +84,8 @@ public final class StableHloChecker {
                         problems.add(where + used.get(i) + " has type " + t + " but is returned as " + got.get(i));
                     }
                 }
-                if (trimmed.startsWith("return ") && !got.equals(declared)) {
+                // a function's own return (func's or stablehlo's, as JAX writes comparators), not a region's
+                if ((trimmed.startsWith("return ") || pendingRegion == null) && !got.equals(declared)) {
                     problems.add(where + "returns " + got + " but the function declares " + declared);
                 }
                 continue;

@@ -156,7 +156,7 @@ public final class StableHloEmitter {
                 define(n, "stablehlo.dot_general " + lhs + ", " + rhs
                         + (d.lhsBatch().size() > 0 ? ", batching_dims = " + list(d.lhsBatch()) + " x " + list(d.rhsBatch()) : "")
                         + ", contracting_dims = " + list(d.lhsContracting()) + " x " + list(d.rhsContracting())
-                        + " : (" + tensor(n.inputs().get(0).type().withDType(n.output().type().dtype())) + ", "
+                        + ", precision = [DEFAULT, DEFAULT] : (" + tensor(n.inputs().get(0).type().withDType(n.output().type().dtype())) + ", "
                         + tensor(n.inputs().get(1).type().withDType(n.output().type().dtype())) + ") -> " + outType(n));
             }
             case Transpose t -> define(n, "stablehlo.transpose " + in(n, 0) + ", dims = " + list(t.permutation())
@@ -234,8 +234,8 @@ public final class StableHloEmitter {
         String comparator = "top_k_" + direction + "_" + element + "_comparator";
         comparators.computeIfAbsent(comparator, c -> "  func.func @" + c + "(%arg0: " + scalar(operand.dtype())
                 + ", %arg1: " + scalar(operand.dtype()) + ", %arg2: tensor<i32>, %arg3: tensor<i32>) -> tensor<i1> {\n"
-                + "    %0 = stablehlo.compare  " + (p.isMaxK() ? "GT" : "LT") + ", %arg0, %arg1 : (" + scalar(operand.dtype())
-                + ", " + scalar(operand.dtype()) + ") -> tensor<i1>\n    return %0 : tensor<i1>\n  }\n");
+                + "    %0 = stablehlo.compare " + (p.isMaxK() ? "GT" : "LT") + ", %arg0, %arg1 : (" + scalar(operand.dtype())
+                + ", " + scalar(operand.dtype()) + ") -> tensor<i1>\n    stablehlo.return %0 : tensor<i1>\n  }\n");
         int axis = p.axis(operand.rank());
         String iotaType = tensor(operand.withDType(DType.I32));
         String iota = "%" + counter++;
@@ -248,7 +248,7 @@ public final class StableHloEmitter {
                 + " : i64, reduction_input_size_override = " + p.reductionInputSizeOverride() + " : i64, top_k = " + p.k()
                 + " : i64";
         pair(n, "stablehlo.custom_call @ApproxTopK(" + in(n, 0) + ", " + iota + ", " + initValue + ", " + initIndex
-                + ") {called_computations = [@" + comparator + "], mhlo.backend_config = {" + config + "}} : ("
+                + ") {backend_config = \"\", called_computations = [@" + comparator + "], mhlo.backend_config = {" + config + "}} : ("
                 + tensor(operand) + ", " + iotaType + ", " + scalar(operand.dtype()) + ", tensor<i32>) -> ("
                 + outType(n) + ", " + tensor(n.outputs().get(1).type()) + ")");
     }
@@ -259,11 +259,11 @@ public final class StableHloEmitter {
         TensorType vals = n.inputs().get(1).type();
         String k = scalar(keys.dtype());
         String v = scalar(vals.dtype());
-        String order = keys.dtype().isFloating() ? ",  TOTALORDER" : "";
+        String order = keys.dtype().isFloating() ? ", TOTALORDER" : "";
         String r = "%" + counter++;
         body.add(r + ":2 = \"stablehlo.sort\"(" + in(n, 0) + ", " + in(n, 1) + ") ({");
         body.add("^bb0(%lhs: " + k + ", %rhs: " + k + ", %lhsv: " + v + ", %rhsv: " + v + "):");
-        body.add("  %lt = stablehlo.compare  LT, %lhs, %rhs" + order + " : (" + k + ", " + k + ") -> tensor<i1>");
+        body.add("  %lt = stablehlo.compare LT, %lhs, %rhs" + order + " : (" + k + ", " + k + ") -> tensor<i1>");
         body.add("  stablehlo.return %lt : tensor<i1>");
         body.add("}) {dimension = " + dimension + " : i64, is_stable = true} : (" + tensor(keys) + ", " + tensor(vals)
                 + ") -> (" + tensor(keys) + ", " + tensor(vals) + ")");

@@ -36,6 +36,7 @@ final class FakePjrtApi implements AutoCloseable {
     String compiledFormat;
     String compiledCode;
     long compiledOptionsSize = -1;
+    byte[] compiledOptions;
 
     FakePjrtApi(int major, int minor, long structSize) {
         api = arena.allocate(Math.max(structSize, PjrtFunction.requiredApiSize()), 8);
@@ -139,6 +140,7 @@ final class FakePjrtApi implements AutoCloseable {
         compiledCode = new String(program.get(ADDRESS, 16).reinterpret(program.get(JAVA_LONG, 24)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         compiledFormat = new String(program.get(ADDRESS, 32).reinterpret(program.get(JAVA_LONG, 40)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         compiledOptionsSize = s.get(JAVA_LONG, 40);
+        compiledOptions = s.get(ADDRESS, 32).reinterpret(compiledOptionsSize).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         if (compileError != null) {
             return error(3, compileError);
         }

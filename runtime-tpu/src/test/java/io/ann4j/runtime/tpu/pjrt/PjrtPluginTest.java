@@ -87,7 +87,7 @@ class PjrtPluginTest {
     }
 
     @Test
-    void compileSendsMlirTextAndAnEmptyCompileOptionsProto() {
+    void compileSendsMlirTextAndCompileOptionsForOneReplicaAndOnePartition() {
         try (FakePjrtApi fake = new FakePjrtApi(0, 60, PjrtFunction.requiredApiSize())) {
             fake.compileError = "error: unknown custom call @ApproxTopK";
             PjrtPlugin p = new PjrtPlugin(fake.api, "fake");
@@ -100,7 +100,11 @@ class PjrtPluginTest {
                 assertTrue(e.getMessage().contains("unknown custom call @ApproxTopK"), e.getMessage());
                 assertEquals("mlir", fake.compiledFormat);
                 assertEquals(module, fake.compiledCode);
-                assertEquals(0, fake.compiledOptionsSize);
+                // CompileOptionsProto{executable_build_options: {device_ordinal: -1, num_replicas: 1,
+                // num_partitions: 1}} in wire format, as protoc encodes it; the CUDA plugin of JAX
+                // 0.11.2 compiled and ran the MIPS program with exactly these bytes
+                assertEquals("1a0f08ffffffffffffffffff01200128" + "01", java.util.HexFormat.of().formatHex(fake.compiledOptions));
+                assertEquals(17, fake.compiledOptionsSize);
             }
             assertTrue(fake.calls.contains("Client_Destroy"));
             assertTrue(fake.errors.isEmpty());

@@ -40,9 +40,14 @@ import org.junit.jupiter.api.Test;
 class StableHloEmitterTest {
     /** The seed's MIPS program: approx_max_k(dot(qy, db.T), k=10, recall_target=0.95). */
     static Graph mips(boolean fuse) {
+        return mips(200, 3000, fuse);
+    }
+
+    /** The same program over {@code q} queries of a database of {@code n} rows, d = 128. */
+    static Graph mips(int q, int n, boolean fuse) {
         GraphBuilder b = new GraphBuilder();
-        Value qy = b.parameter(TensorType.of(DType.F32, 200, 128));
-        Value db = b.parameter(TensorType.of(DType.F32, 3000, 128));
+        Value qy = b.parameter(TensorType.of(DType.F32, q, 128));
+        Value db = b.parameter(TensorType.of(DType.F32, n, 128));
         Value dbT = b.add1(new Transpose(Dims.of(1, 0)), db);
         Value scores = b.add1(DotGeneral.dot(2), qy, dbT);
         List<Value> r = b.add(new ApproxTopK(new ApproxTopKParams(10, -1, 0.95f, true, -1, true)), List.of(scores));
@@ -81,7 +86,7 @@ class StableHloEmitterTest {
         String m = StableHloEmitter.emit(halfMips(DType.F32, DType.BF16), "mips", true);
         assertTrue(m.contains("%arg1: tensor<3000x128xbf16>"), m);
         assertTrue(m.contains("%0 = stablehlo.convert %arg1 : (tensor<3000x128xbf16>) -> tensor<3000x128xf32>"), m);
-        assertTrue(m.contains("stablehlo.dot_general %arg0, %0, contracting_dims = [1] x [1] : "
+        assertTrue(m.contains("stablehlo.dot_general %arg0, %0, contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT] : "
                 + "(tensor<200x128xf32>, tensor<3000x128xf32>) -> tensor<200x3000xf32>"), m);
         assertTrue(m.contains("@top_k_gt_f32_comparator"), m);
         assertEquals(List.of(), StableHloChecker.check(m));
@@ -90,7 +95,7 @@ class StableHloEmitterTest {
     @Test
     void aBf16ProgramKeepsBf16TypesThroughTheProductAndTheApproxTopKCall() {
         String m = StableHloEmitter.emit(halfMips(DType.BF16, DType.BF16), "mips", true);
-        assertTrue(m.contains("stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [1] : "
+        assertTrue(m.contains("stablehlo.dot_general %arg0, %arg1, contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT] : "
                 + "(tensor<200x128xbf16>, tensor<3000x128xbf16>) -> tensor<200x3000xbf16>"), m);
         assertTrue(m.contains("func.func @top_k_gt_bf16_comparator(%arg0: tensor<bf16>, %arg1: tensor<bf16>"), m);
         assertTrue(m.contains("stablehlo.constant dense<0xFF80> : tensor<bf16>"), "bf16 -inf init value: " + m);

@@ -1,0 +1,81 @@
+package io.ann4j.runtime.tpu.stablehlo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ann4j's lowering of the seed's MIPS program against the module JAX itself printed for it:
+ * {@code jax.jit(lambda q, x: jax.lax.approx_max_k(jnp.dot(q, x.T), 10, recall_target=0.95))
+ * .lower(qy, db).as_text()} with JAX 0.11.2 on its CUDA plugin, qy f32[1024, 128], db f32[100000,
+ * 128] (made by {@code tools/device/jax_compare.py}; the same run found the two modules' answers
+ * identical on an H200). Compared line by line up to SSA names, where the programs agree; the
+ * known differences are checked to be only these: JAX's module is named after the lambda and
+ * tags results with {@code jax.result_info}, and JAX transposes the database before the product
+ * while ann4j contracts the database's rows directly (the transpose folded into {@code
+ * dot_general}, which XLA does on its own).
+ */
+class JaxLoweringConformanceTest {
+    private static final String FIXTURE = "/stablehlo/jax/jax-0.11.2-cuda-mips-1024x100000x128-k10.mlir";
+
+    @Test
+    void theSeedsProgramLowersAsJaxLowersItForCuda() throws IOException {
+        List<String> jax = lines(fixture());
+        List<String> ours = lines(StableHloEmitter.emit(StableHloEmitterTest.mips(1024, 100_000, true), "mips", false));
+
+        // the comparator function, whole
+        assertEquals(function(jax, "@top_k_gt_f32_comparator"), function(ours, "@top_k_gt_f32_comparator"));
+        // main's signature, without JAX's result names
+        assertEquals(line(jax, "func.func public @main").replaceAll(" \\{jax\\.result_info = \"[^\"]*\"}", ""),
+                line(ours, "func.func public @main"));
+        // the ApproxTopK call: operands in the same roles, attributes and types identical
+        assertEquals(afterOperands(line(jax, "@ApproxTopK(")), afterOperands(line(ours, "@ApproxTopK(")));
+        for (String op : List.of("stablehlo.iota", "dense<-1>", "dense<0xFF800000>")) {
+            assertEquals(withoutNames(line(jax, op)), withoutNames(line(ours, op)), op);
+        }
+        // the product: JAX transposes first, ann4j folds the transpose; same result type and precision
+        String jaxDot = line(jax, "stablehlo.dot_general");
+        String ourDot = line(ours, "stablehlo.dot_general");
+        assertTrue(jaxDot.contains("contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT]"), jaxDot);
+        assertTrue(ourDot.contains("contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT]"), ourDot);
+        assertEquals(jaxDot.substring(jaxDot.lastIndexOf("->")), ourDot.substring(ourDot.lastIndexOf("->")));
+        assertTrue(line(jax, "stablehlo.transpose").contains("dims = [1, 0]"));
+        assertEquals(List.of(), StableHloChecker.check(fixture()), "the checker accepts JAX's own module");
+    }
+
+    private static String fixture() throws IOException {
+        try (InputStream in = JaxLoweringConformanceTest.class.getResourceAsStream(FIXTURE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> lines(String module) {
+        return Arrays.stream(module.split("\n")).map(String::strip).toList();
+    }
+
+    private static String line(List<String> module, String containing) {
+        return module.stream().filter(l -> l.contains(containing)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + containing + " in\n" + String.join("\n", module)));
+    }
+
+    private static List<String> function(List<String> module, String name) {
+        int start = module.indexOf(line(module, "func.func " + name));
+        return module.subList(start, module.subList(start, module.size()).indexOf("}") + start + 1);
+    }
+
+    /** The call from its attributes on: what follows the operand list. */
+    private static String afterOperands(String call) {
+        return call.substring(call.indexOf(") {"));
+    }
+
+    /** The op after {@code %name =}, its operands' names dropped. */
+    private static String withoutNames(String line) {
+        return line.substring(line.indexOf(" = ") + 3).replaceAll("%[\\w#]+", "%");
+    }
+}

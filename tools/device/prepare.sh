@@ -1,0 +1,18 @@
+#!/bin/bash
+# Prepares .devcheck/ (ignored by git) for tools/device/run.sh on a machine with a GPU and JAX's
+# CUDA packages but no JDK: a jlink'd Java runtime (java.base is all the PJRT check needs), the two
+# jars it runs from, and the CPU backend's answer for the same seeded data to compare with.
+# Usage, from the repository root: tools/device/prepare.sh [PjrtCheck shape options]
+set -euo pipefail
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export PATH="$JAVA_HOME/bin:$PATH"
+mvn -B -q -o -pl runtime-tpu -am package -DskipTests 2>/dev/null || mvn -B -q -pl runtime-tpu -am package -DskipTests
+rm -rf .devcheck && mkdir -p .devcheck/lib
+cp compiler/target/ann4j-compiler-*.jar runtime-tpu/target/ann4j-runtime-tpu-*.jar .devcheck/lib/
+jlink --add-modules java.base,java.logging --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
+  --output .devcheck/jre
+mvn -B -q -o -pl runtime-tpu dependency:build-classpath -Dmdep.outputFile="$PWD/.devcheck/cp.txt" >/dev/null
+java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -cp "runtime-tpu/target/classes:$(cat .devcheck/cp.txt)" io.ann4j.runtime.tpu.pjrt.PjrtCheck --cpu --out .devcheck/ref "$@"
+rm .devcheck/cp.txt
+du -sh .devcheck

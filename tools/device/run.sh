@@ -1,0 +1,32 @@
+#!/bin/bash
+# One device call (after tools/device/prepare.sh here; the call carries .devcheck): ann4j's PJRT
+# runner on JAX's CUDA plugin, then JAX itself on the same data. Writes device.log, check.json and
+# both modules to $OUT.
+set -u
+OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+exec > >(tee "$OUT/device.log") 2>&1
+echo "== machine"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader; uname -r
+SITE=$(python3 -c 'import site; print(site.getsitepackages()[0])')
+PLUGIN=$(ls "$SITE"/jax_plugins/xla_cuda*/*.so 2>/dev/null | head -1)
+[ -z "$PLUGIN" ] && PLUGIN=$(find / -xdev -name 'xla_cuda_plugin.so' 2>/dev/null | head -1)
+echo "plugin: $PLUGIN"; python3 -m pip list 2>/dev/null | grep -i -E '^(jax|jaxlib|jax-cuda)' 
+# the CUDA libraries of JAX's pip packages, where the plugin's dlopen looks for them
+export LD_LIBRARY_PATH="$(find "$SITE/nvidia" -maxdepth 3 -type d -name lib 2>/dev/null | tr '\n' ':')${LD_LIBRARY_PATH:-}"
+PTXAS=$(command -v ptxas || ls "$SITE"/nvidia/*/bin/ptxas 2>/dev/null | head -1)
+[ -n "$PTXAS" ] && export XLA_FLAGS="--xla_gpu_cuda_data_dir=$(dirname "$(dirname "$PTXAS")")"
+echo "ptxas: ${PTXAS:-none}; XLA_FLAGS=${XLA_FLAGS:-}"
+J=.devcheck/jre/bin/java; $J -version 2>&1 | head -1
+echo "== ann4j PjrtCheck"
+timeout 300 $J --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$OUT/hs_err.log" -cp ".devcheck/lib/*" \
+  io.ann4j.runtime.tpu.pjrt.PjrtCheck --plugin "$PLUGIN" --platform cuda --out /tmp/check \
+  --reference .devcheck/ref --write-inputs --try-tpu-lowering --runs 10
+echo "PjrtCheck exit status $?"
+cp /tmp/check/check.json /tmp/check/mips_cuda.mlir "$OUT"/ 2>/dev/null
+echo "== ann4j PjrtCheck, a small batch over a million rows"
+timeout 200 $J --enable-native-access=ALL-UNNAMED -cp ".devcheck/lib/*" io.ann4j.runtime.tpu.pjrt.PjrtCheck \
+  --plugin "$PLUGIN" --platform cuda --out /tmp/check1m --q 16 --n 1000000 --runs 5
+echo "PjrtCheck exit status $?"
+cp /tmp/check1m/check.json "$OUT/check_q16_n1m.json" 2>/dev/null
+echo "== JAX on the same data"
+PYTHONUNBUFFERED=1 timeout 150 python3 tools/device/jax_compare.py /tmp/check "$OUT"
+echo "jax_compare exit status $?"
