@@ -35,6 +35,7 @@ public final class Jitted<R> {
         this.fn = fn;
         this.arity = arity;
         this.config = config;
+        io.ann4j.compiler.spi.Prewarm.start(config.backendName()); // a head start for the first compile
     }
 
     /**

@@ -16,4 +16,13 @@ public interface Backend {
      * the graph are {@link IllegalArgumentException}s naming the op.
      */
     Executable compile(Graph graph, CompileOptions options);
+
+    /**
+     * Loads and initialises, on the calling thread, what this backend's first compile and run in
+     * a process are likely to need (classes, static state, cached code), so that {@link
+     * Prewarm}'s thread can take that cost while the caller traces. Must be cheap where nothing is
+     * cached (never generate code), and must not change any result or hold resources. Errors are
+     * ignored. The default does nothing.
+     */
+    default void prewarm() {}
 }

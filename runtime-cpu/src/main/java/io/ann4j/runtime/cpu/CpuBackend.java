@@ -4,6 +4,7 @@ import io.ann4j.compiler.ir.Graph;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.spi.Backend;
 import io.ann4j.compiler.spi.Executable;
+import io.ann4j.runtime.cpu.kernel.Kernels;
 import io.ann4j.runtime.cpu.search.SelectionPlan;
 
 /**
@@ -19,6 +20,12 @@ public final class CpuBackend implements Backend {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** The seed's kernel from the cache, then the kernels' Vector API operations once ({@link Kernels#prewarm}). */
+    @Override
+    public void prewarm() {
+        Kernels.prewarm();
     }
 
     @Override

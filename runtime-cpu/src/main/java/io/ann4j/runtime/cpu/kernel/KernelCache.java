@@ -62,6 +62,16 @@ public final class KernelCache {
         return dir == null || dir.isBlank() ? null : Path.of(dir);
     }
 
+    /** Set on a thread where a missing kernel must not be compiled ({@link Kernels#withoutCompiling}). */
+    static final ThreadLocal<Boolean> COMPILE_REFUSED = new ThreadLocal<>();
+
+    /** A kernel that only javac could provide, on a thread where compiling is refused. */
+    public static final class NotCompiled extends RuntimeException {
+        NotCompiled(String binary) {
+            super("kernel " + binary + " is not cached and compiling is refused on this thread", null, false, false);
+        }
+    }
+
     /** The scanner for an epilogue and direction: from memory, from disk, or compiled now. */
     public TileScanner scanner(Epilogue epilogue, boolean isMax) {
         String signature = epilogue + (isMax ? "|max" : "|min");
@@ -99,6 +109,9 @@ public final class KernelCache {
                 diskHits.incrementAndGet();
                 return s;
             }
+        }
+        if (COMPILE_REFUSED.get() != null) {
+            throw new NotCompiled(binary);
         }
         byte[] compiled = compile(epilogue, isMax, signature);
         if (directory != null) {

@@ -15,6 +15,31 @@ public final class Kernels {
         return cache.scanner(epilogue, isMax);
     }
 
+    /**
+     * Runs on a few lanes the Vector API operations of the generated kernels (see {@link
+     * KernelWarmup}); for {@link io.ann4j.compiler.spi.Prewarm}'s thread.
+     */
+    public static void prewarm() {
+        if (KernelWarmup.run() == Long.MIN_VALUE) {
+            throw new AssertionError(); // keeps the warm-up's values alive
+        }
+    }
+
+    /**
+     * Runs {@code action} with kernel compilation refused on this thread: a kernel neither in
+     * memory, nor bundled, nor in the persistent cache throws {@link KernelCache.NotCompiled}
+     * instead of running javac. The prewarm thread compiles its sample this way, so that it never
+     * spends a core on javac or writes to the user's cache.
+     */
+    public static void withoutCompiling(Runnable action) {
+        KernelCache.COMPILE_REFUSED.set(Boolean.TRUE);
+        try {
+            action.run();
+        } finally {
+            KernelCache.COMPILE_REFUSED.remove();
+        }
+    }
+
     /** The cache in use (its counters say how many kernels were compiled or read from disk). */
     public static KernelCache cache() {
         return cache;
