@@ -43,6 +43,24 @@ final class Baselines {
         return () -> io.ann4j.runtime.cpu.search.OneDnn.sgemmAllThreads(false, true, q, n, d, a, d, b, d, out, n);
     }
 
+    /**
+     * oneDNN's {@code dnnl_gemm_bf16bf16f32} alone, on every core, with the queries rounded to bf16
+     * and the bf16 database {@code dbBf16} ({@code [n, d]}) read in place: the fastest bf16
+     * product this machine has, the floor of a fused bf16 search.
+     */
+    static Runnable onednnBf16(INDArray qy, INDArray dbBf16, FloatPointer out) {
+        int q = (int) qy.size(0);
+        int n = (int) dbBf16.size(0);
+        int d = (int) dbBf16.size(1);
+        java.lang.foreign.MemorySegment a = java.lang.foreign.Arena.ofAuto().allocate((long) q * d * 2, 64);
+        io.ann4j.runtime.cpu.search.HalfConversions.floatsToBf16(qy.dup('c').data().asFloat(), 0, a, 0, q * d);
+        java.lang.foreign.MemorySegment b = io.ann4j.runtime.cpu.search.NativeArrays.segment(
+                io.ann4j.runtime.cpu.search.NativeArrays.dense(dbBf16));
+        java.lang.foreign.MemorySegment c = java.lang.foreign.MemorySegment.ofAddress(out.address())
+                .reinterpret((long) q * n * 4);
+        return () -> io.ann4j.runtime.cpu.search.OneDnn.gemmBf16AllThreads(false, true, q, n, d, a, d, b, d, c, n);
+    }
+
     /** {@code cblas_sgemv} of the database with one query: the time to read the database once. */
     static double gemvMs(INDArray qy, INDArray db, int runs) {
         int n = (int) db.size(0);

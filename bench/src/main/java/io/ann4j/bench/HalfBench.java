@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -74,6 +75,7 @@ final class HalfBench {
             got[1] = approx.call(qy, bf16);
             got[2] = approx.call(qy, f16);
         }
+        double[] floor = timed && q >= 1024 ? productFloor(qy, db, bf16) : null;
         double f32Recall = Ann.recall(((TopK) got[0]).indicesArray(), truth);
         int candidates = HalfSearch.candidates(k, k, target, n);
         INDArray[] halves = {bf16, f16};
@@ -86,7 +88,10 @@ final class HalfBench {
                     .put("f32_ann4j_ms", timed ? ms[0] : null).put("f32_recall", f32Recall)
                     .put("ratio_to_f32", timed ? ms[i + 1] / ms[0] : null)
                     .put("candidates", HalfProducts.usesBf16Gemm() ? candidates : k)
-                    .put("recall_without_rerank", recallNoRerank).put("path", "threshold, " + HalfSearch.path()
+                    .put("recall_without_rerank", recallNoRerank)
+                    .put("onednn_f32_ms", floor == null ? null : floor[0])
+                    .put("onednn_bf16_ms", floor == null || i > 0 ? null : floor[1])
+                    .put("path", "threshold, " + HalfSearch.path()
                             + (i == 1 && HalfProducts.usesBf16Gemm() ? " (f16 tiles rounded to bf16)" : ""));
             rows.add(r);
             out.printf(Locale.ROOT, "%-6d %-9d %-6s %9s %9s %9s %8.4f %10d %11.4f  %s%s%n", q, n, HALVES[i],
@@ -94,6 +99,22 @@ final class HalfBench {
                             : String.format(Locale.ROOT, "%.2fx", r.num("ratio_to_f32")),
                     recall, ((Number) r.get("candidates")).intValue(), recallNoRerank, r.get("path"),
                     timed ? "" : " (" + data + ": recall only; f32 recall " + String.format(Locale.ROOT, "%.4f", f32Recall) + ")");
+        }
+        if (floor != null) {
+            out.printf(Locale.ROOT, "%-6s the product alone (oneDNN, one call on every core): f32 %.1f ms, bf16 %.1f ms, %.2fx:"
+                    + " the floor of the bf16 ratio above%n", "", floor[0], floor[1], floor[1] / floor[0]);
+        }
+    }
+
+    /**
+     * The product alone, one oneDNN call on every core, f32 ({@code dnnl_sgemm}) and bf16
+     * ({@code dnnl_gemm_bf16bf16f32}), timed in alternation: their ratio is the best a fused bf16
+     * pass can do against a fused f32 one on this machine. Returns {@code {f32, bf16}} ms.
+     */
+    private double[] productFloor(INDArray qy, INDArray db, INDArray bf16) {
+        try (FloatPointer scores = new FloatPointer(qy.size(0) * db.size(0))) {
+            return Stats.interleavedMedianMs(runs, List.of(Baselines.onednn(qy, db, scores),
+                    Baselines.onednnBf16(qy, bf16, scores)));
         }
     }
 

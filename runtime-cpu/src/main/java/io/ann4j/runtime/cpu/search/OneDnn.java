@@ -121,6 +121,24 @@ public final class OneDnn {
         }
     }
 
+    /**
+     * {@code dnnl_gemm_bf16bf16f32} as oneDNN runs it by default (all cores), bf16 {@code A} and
+     * {@code B} (raw 16-bit elements), f32 {@code C}: the bench's yardstick for a bf16 database.
+     */
+    public static void gemmBf16AllThreads(boolean transA, boolean transB, int m, int n, int k, MemorySegment a,
+                                          long lda, MemorySegment b, long ldb, MemorySegment c, long ldc) {
+        int status;
+        try {
+            status = (int) GEMM_BF16.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
+                    (long) n, (long) k, 1f, a, lda, b, ldb, 0f, c, ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
+        }
+        if (status != dnnl.dnnl_success) {
+            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed with status " + status);
+        }
+    }
+
     /** {@code dnnl_sgemm} as oneDNN runs it by default (all cores): the bench's yardstick. */
     public static void sgemmAllThreads(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
                                        FloatPointer b, int ldb, FloatPointer c, int ldc) {
