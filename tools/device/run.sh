@@ -22,9 +22,9 @@ timeout 300 $J --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$OUT/hs_err.log
   --reference .devcheck/ref --write-inputs --try-tpu-lowering --runs 10
 echo "PjrtCheck exit status $?"
 cp /tmp/check/check.json /tmp/check/mips_cuda.mlir "$OUT"/ 2>/dev/null
-echo "== ann4j PjrtCheck, a small batch over a million rows"
+echo "== ann4j PjrtCheck, a small batch over a million rows, the client without preallocation"
 timeout 200 $J --enable-native-access=ALL-UNNAMED -cp ".devcheck/lib/*" io.ann4j.runtime.tpu.pjrt.PjrtCheck \
-  --plugin "$PLUGIN" --platform cuda --out /tmp/check1m --q 16 --n 1000000 --runs 5
+  --plugin "$PLUGIN" --platform cuda --out /tmp/check1m --q 16 --n 1000000 --runs 5 --options preallocate=false
 echo "PjrtCheck exit status $?"
 cp /tmp/check1m/check.json "$OUT/check_q16_n1m.json" 2>/dev/null
 echo "== JAX on the same data"

@@ -22,7 +22,9 @@ import java.util.Optional;
  *       {@code ANN4J_PJRT_PLUGIN}; see {@link PjrtConfig}): the module is compiled and run by the
  *       plugin through the PJRT C API ({@link PjrtClient}), on its device 0. {@code
  *       ann4j.pjrt.platform} ({@code tpu}, {@code cuda}, {@code cpu}) picks the lowering: the
- *       TPU's {@code ApproxTopK}, or with {@code is_fallback = true} elsewhere. One client per
+ *       TPU's {@code ApproxTopK}, or with {@code is_fallback = true} elsewhere; {@code
+ *       ann4j.pjrt.options} passes options to the plugin's client (e.g. {@code
+ *       preallocate=false}). One client per
  *       process serves every backend instance; a plugin that fails to load fails the compile with
  *       a {@link io.ann4j.runtime.tpu.pjrt.PjrtException} (no silent fallback).
  *   <li><b>Emulator</b>, when no plugin is configured: the TPU lowering runs on the CPU in the
@@ -46,14 +48,14 @@ public final class TpuBackend implements Backend {
 
         static synchronized PjrtClient client(PjrtConfig c) {
             if (client == null || !c.equals(config)) {
-                PjrtClient made = PjrtClient.create(PjrtPlugin.load(c.plugin()));
+                PjrtClient made = PjrtClient.create(PjrtPlugin.load(c.plugin()), c.clientOptions());
                 if (client != null) {
                     client.close();
                 }
                 client = made;
                 config = c;
-                LOG.log(System.Logger.Level.INFO, "ann4j tpu backend: running through PJRT, {0}, lowering for {1}",
-                        made, c.platform());
+                LOG.log(System.Logger.Level.INFO, "ann4j tpu backend: running through PJRT, {0}, lowering for {1}, client"
+                        + " options {2}", made, c.platform(), c.clientOptions());
             }
             return client;
         }

@@ -108,22 +108,13 @@ public final class OneDnn {
     static void gemmBf16(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long lda,
                          MemorySegment b, long ldb, MemorySegment c, long ldc) {
         singleThreaded();
-        int status;
-        try {
-            status = (int) GEMM_BF16.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
-                    (long) n, (long) k, 1f, a, lda, b, ldb, 0f, c, ldc);
-        } catch (Throwable t) {
-            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
-        }
-        if (status != dnnl.dnnl_success) {
-            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed with status " + status + " (" + m + "x" + n
-                    + "x" + k + ")");
-        }
+        gemmBf16AllThreads(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
     }
 
     /**
-     * {@code dnnl_gemm_bf16bf16f32} as oneDNN runs it by default (all cores), bf16 {@code A} and
-     * {@code B} (raw 16-bit elements), f32 {@code C}: the bench's yardstick for a bf16 database.
+     * {@code dnnl_gemm_bf16bf16f32} with bf16 {@code A} and {@code B} (raw 16-bit elements) and f32
+     * {@code C}, on as many threads as OpenMP gives the calling thread: every core on a thread that
+     * never called {@link #gemmBf16} (the bench's yardstick for a bf16 database), one on a worker.
      */
     public static void gemmBf16AllThreads(boolean transA, boolean transB, int m, int n, int k, MemorySegment a,
                                           long lda, MemorySegment b, long ldb, MemorySegment c, long ldc) {
@@ -135,7 +126,8 @@ public final class OneDnn {
             throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
         }
         if (status != dnnl.dnnl_success) {
-            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed with status " + status);
+            throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed with status " + status + " (" + m + "x" + n
+                    + "x" + k + ")");
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java -cp ... io.ann4j.runtime.tpu.pjrt.PjrtCheck --plugin /path/xla_cuda_plugin.so [--platform cuda]
+ *      [--options preallocate=false,memory_fraction=0.5]
  *      [--q 1024] [--n 100000] [--d 128] [--k 10] [--recall 0.95] [--seed 42] [--runs 10]
  *      [--out DIR] [--reference DIR] [--write-inputs] [--try-tpu-lowering]
  * java -cp ... io.ann4j.runtime.tpu.pjrt.PjrtCheck --cpu --out DIR [same shape options]
@@ -102,7 +103,8 @@ public final class PjrtCheck {
         log("plugin: %s, PJRT_Api struct_size %d (ann4j needs %d)", plugin, plugin.apiStructSize(),
                 PjrtFunction.requiredApiSize());
         report.put("pjrt_api", plugin.majorVersion() + "." + plugin.minorVersion());
-        try (PjrtClient client = PjrtClient.create(plugin)) {
+        try (PjrtClient client = PjrtClient.create(plugin, o.clientOptions)) {
+            report.put("client_options", o.clientOptions.toString());
             report.put("client_ms", ms(t));
             report.put("platform", client.platformName());
             report.put("platform_version", client.platformVersion());
@@ -279,7 +281,8 @@ public final class PjrtCheck {
     }
 
     /** The command line. */
-    private record Options(Path plugin, String platform, boolean cpu, boolean emitOnly, int q, int n, int d, int k, float recall,
+    private record Options(Path plugin, String platform, List<PjrtOption> clientOptions, boolean cpu, boolean emitOnly,
+                           int q, int n, int d, int k, float recall,
                            long seed, int runs, Path outDir, Path reference, boolean writeInputs,
                            boolean tryTpuLowering) {
         static Options parse(String[] args) {
@@ -305,7 +308,10 @@ public final class PjrtCheck {
             Path pluginPath = plugin == null ? null : Path.of(plugin);
             String platform = values.getOrDefault("--platform",
                     pluginPath == null ? "cpu" : PjrtConfig.guessPlatform(pluginPath));
-            return new Options(pluginPath, platform, cpu, emitOnly, integer(values, "--q", 1024), integer(values, "--n", 100_000),
+            List<PjrtOption> clientOptions = values.containsKey("--options")
+                    ? PjrtOption.parseList(values.get("--options")) : List.of();
+            return new Options(pluginPath, platform, clientOptions, cpu, emitOnly, integer(values, "--q", 1024),
+                    integer(values, "--n", 100_000),
                     integer(values, "--d", 128), integer(values, "--k", 10),
                     Float.parseFloat(values.getOrDefault("--recall", "0.95")),
                     Long.parseLong(values.getOrDefault("--seed", "42")), integer(values, "--runs", 10),

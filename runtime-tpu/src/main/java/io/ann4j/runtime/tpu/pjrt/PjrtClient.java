@@ -46,17 +46,30 @@ public final class PjrtClient implements AutoCloseable {
     }
 
     /**
-     * Initializes the plugin ({@code PJRT_Plugin_Initialize}, once) and creates a client with no
-     * options ({@code PJRT_Client_Create}).
+     * Initializes the plugin ({@code PJRT_Plugin_Initialize}, once) and creates a client with the
+     * plugin's default options ({@code PJRT_Client_Create}).
      *
      * @throws PjrtException with the plugin's message when it fails, or when it has no devices
      */
     public static PjrtClient create(PjrtPlugin plugin) {
+        return create(plugin, List.of());
+    }
+
+    /**
+     * As {@link #create(PjrtPlugin)}, passing {@code options} to {@code PJRT_Client_Create} (e.g.
+     * the CUDA plugin's {@code preallocate=false}).
+     *
+     * @throws PjrtException with the plugin's message when it fails (an option it does not know
+     *     included), or when it has no devices
+     */
+    public static PjrtClient create(PjrtPlugin plugin, List<PjrtOption> options) {
         plugin.initialize();
         MemorySegment client;
         try (Arena arena = Arena.ofConfined()) {
             // create_options@16 num_options@24 kv_get@32 kv_get_arg@40 kv_put@48 kv_put_arg@56 client@64
             MemorySegment args = PjrtArgs.allocate(arena, 72);
+            args.set(ADDRESS, 16, PjrtOption.toNative(options, arena));
+            args.set(JAVA_LONG, 24, options.size());
             plugin.call(PjrtFunction.Client_Create, args);
             client = args.get(ADDRESS, 64);
         }

@@ -1,6 +1,7 @@
 package io.ann4j.runtime.tpu.pjrt;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,18 +13,29 @@ import java.util.Optional;
  * lowering: {@code tpu} emits {@code ApproxTopK} for the TPU, the others with {@code is_fallback =
  * true} (XLA's sort-based fallback, as JAX emits for CPU and GPU). Without the property it is
  * guessed from the plugin's file name ({@code tpu}, {@code cuda}/{@code gpu}, {@code cpu} in it),
- * else {@code tpu}.
+ * else {@code tpu}. Options for the plugin's client come from {@code ann4j.pjrt.options} / {@code
+ * ANN4J_PJRT_OPTIONS}, e.g. {@code preallocate=false,memory_fraction=0.5} ({@link
+ * PjrtOption#parseList}).
  *
- * @param plugin   the plugin library
- * @param platform {@code tpu}, {@code cuda} or {@code cpu}
+ * @param plugin        the plugin library
+ * @param platform      {@code tpu}, {@code cuda} or {@code cpu}
+ * @param clientOptions passed to {@code PJRT_Client_Create}
  */
-public record PjrtConfig(Path plugin, String platform) {
+public record PjrtConfig(Path plugin, String platform, List<PjrtOption> clientOptions) {
     public static final String PLUGIN_PROPERTY = "ann4j.pjrt.plugin";
     public static final String PLUGIN_ENV = "ANN4J_PJRT_PLUGIN";
     public static final String PLATFORM_PROPERTY = "ann4j.pjrt.platform";
     public static final String PLATFORM_ENV = "ANN4J_PJRT_PLATFORM";
+    public static final String OPTIONS_PROPERTY = "ann4j.pjrt.options";
+    public static final String OPTIONS_ENV = "ANN4J_PJRT_OPTIONS";
+
+    /** A plugin and platform with the plugin's default client options. */
+    public PjrtConfig(Path plugin, String platform) {
+        this(plugin, platform, List.of());
+    }
 
     public PjrtConfig {
+        clientOptions = List.copyOf(clientOptions);
         if (!platform.equals("tpu") && !platform.equals("cuda") && !platform.equals("cpu")) {
             throw new IllegalArgumentException(PLATFORM_PROPERTY + " must be tpu, cuda or cpu, not " + platform);
         }
@@ -42,7 +54,9 @@ public record PjrtConfig(Path plugin, String platform) {
         }
         Path path = Path.of(plugin);
         String platform = setting(PLATFORM_PROPERTY, PLATFORM_ENV);
-        return Optional.of(new PjrtConfig(path, platform != null ? platform.toLowerCase(Locale.ROOT) : guessPlatform(path)));
+        String options = setting(OPTIONS_PROPERTY, OPTIONS_ENV);
+        return Optional.of(new PjrtConfig(path, platform != null ? platform.toLowerCase(Locale.ROOT) : guessPlatform(path),
+                options == null ? List.of() : PjrtOption.parseList(options)));
     }
 
     static String guessPlatform(Path plugin) {

@@ -36,6 +36,8 @@ final class FakePjrtApi implements AutoCloseable {
     String compiledFormat;
     String compiledCode;
     long compiledOptionsSize = -1;
+    /** The options of the last Client_Create, decoded. */
+    final List<String> createOptions = new ArrayList<>();
     byte[] compiledOptions;
 
     FakePjrtApi(int major, int minor, long structSize) {
@@ -104,11 +106,32 @@ final class FakePjrtApi implements AutoCloseable {
 
     MemorySegment clientCreate(MemorySegment a) {
         calls.add("Client_Create");
+        MemorySegment args = args(a);
+        long count = args.get(JAVA_LONG, 24);
+        MemorySegment options = args.get(ADDRESS, 16).reinterpret(count * PjrtOption.STRUCT_SIZE);
+        for (long i = 0; i < count; i++) {
+            createOptions.add(namedValue(options.asSlice(i * PjrtOption.STRUCT_SIZE, PjrtOption.STRUCT_SIZE)));
+        }
         if (clientCreateError != null) {
             return error(14, clientCreateError);
         }
         args(a).set(ADDRESS, 64, arena.allocate(8));
         return MemorySegment.NULL;
+    }
+
+    /** A {@code PJRT_NamedValue} as the plugin reads it: {@code name:type=value}. */
+    private static String namedValue(MemorySegment nv) {
+        String name = new String(nv.get(ADDRESS, 16).reinterpret(nv.get(JAVA_LONG, 24)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        long size = nv.get(JAVA_LONG, 48);
+        String value = switch (nv.get(JAVA_INT, 32)) {
+            case 0 -> "string=" + new String(nv.get(ADDRESS, 40).reinterpret(size).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            case 1 -> "int64=" + nv.get(JAVA_LONG, 40);
+            case 2 -> "int64list=" + java.util.Arrays.toString(nv.get(ADDRESS, 40).reinterpret(8 * size).toArray(JAVA_LONG));
+            case 3 -> "float=" + nv.get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 40);
+            case 4 -> "bool=" + nv.get(java.lang.foreign.ValueLayout.JAVA_BOOLEAN, 40);
+            default -> "unknown type";
+        };
+        return name + ":" + value + " (struct_size " + nv.get(JAVA_LONG, 0) + ", value_size " + size + ")";
     }
 
     MemorySegment clientDestroy(MemorySegment a) {
