@@ -77,7 +77,6 @@ final class HalfBench {
         }
         double[] floor = timed && q >= 1024 ? productFloor(qy, db, bf16) : null;
         double f32Recall = Ann.recall(((TopK) got[0]).indicesArray(), truth);
-        int candidates = HalfSearch.candidates(k, k, target, n);
         INDArray[] halves = {bf16, f16};
         for (int i = 0; i < HALVES.length; i++) {
             double recall = Ann.recall(((TopK) got[i + 1]).indicesArray(), truth);
@@ -87,7 +86,7 @@ final class HalfBench {
                     .put("recall", recall).put("ann4j_ms", timed ? ms[i + 1] : null)
                     .put("f32_ann4j_ms", timed ? ms[0] : null).put("f32_recall", f32Recall)
                     .put("ratio_to_f32", timed ? ms[i + 1] / ms[0] : null)
-                    .put("candidates", HalfProducts.usesBf16Gemm() ? candidates : k)
+                    .put("candidates", HalfProducts.usesBf16Gemm() ? HalfSearch.candidates(k, k, target, n, i == 0) : k)
                     .put("recall_without_rerank", recallNoRerank)
                     .put("onednn_f32_ms", floor == null ? null : floor[0])
                     .put("onednn_bf16_ms", floor == null || i > 0 ? null : floor[1])

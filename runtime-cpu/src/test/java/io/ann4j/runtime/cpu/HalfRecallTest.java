@@ -97,11 +97,17 @@ class HalfRecallTest {
 
     @org.junit.jupiter.api.Test
     void theDefaultCandidateCountGrowsWithTheTargetAndNeverExceedsTheDatabase() {
-        assertEquals(20, HalfSearch.candidates(10, 10, 0.8, 100_000));
-        assertEquals(30, HalfSearch.candidates(10, 10, 0.95, 100_000));
-        assertEquals(40, HalfSearch.candidates(10, 10, 0.99, 100_000));
-        assertEquals(256, HalfSearch.candidates(10, 256, 0.95, 100_000), "aggregateToTopk=false: the bins are the candidates");
-        assertEquals(15, HalfSearch.candidates(10, 10, 0.95, 15));
+        // f16: re-ranking restores the rows the bf16 product rounded
+        assertEquals(20, HalfSearch.candidates(10, 10, 0.8, 100_000, false));
+        assertEquals(30, HalfSearch.candidates(10, 10, 0.95, 100_000, false));
+        assertEquals(40, HalfSearch.candidates(10, 10, 0.99, 100_000, false));
+        assertEquals(256, HalfSearch.candidates(10, 256, 0.95, 100_000, false), "aggregateToTopk=false: the bins are the candidates");
+        assertEquals(15, HalfSearch.candidates(10, 10, 0.95, 15, false));
+        // bf16: the rows are already rounded; candidates only where the target is above what the pass keeps
+        assertEquals(10, HalfSearch.candidates(10, 10, 0.8, 100_000, true));
+        assertEquals(10, HalfSearch.candidates(10, 10, 0.95, 100_000, true));
+        assertEquals(40, HalfSearch.candidates(10, 10, 0.99, 100_000, true));
+        assertEquals(256, HalfSearch.candidates(10, 256, 0.95, 100_000, true));
     }
 
     @org.junit.jupiter.api.Test

@@ -38,17 +38,27 @@ public final class HalfSearch {
     }
 
     /**
-     * The default candidate count for {@code outSize} results at recall target {@code r}: the
-     * output itself when it is already large (at least 4 k, as with {@code aggregateToTopk =
-     * false}), else {@code k} times 2 (r below 0.9), 3 (below 0.99) or 4. Measured here (bench,
-     * D = 128, k = 10, r = 0.95, against exact search on the f32 data): on random and on clustered
-     * data, re-ranking 3 k candidates lifts an f16 database from 0.991-0.994 (the bf16 product's
-     * rounding alone) to 0.998-0.9997, where the f16 rows themselves allow; a bf16 database is
-     * bound by the rounding of its own rows (0.990-0.995 with or without re-ranking). Re-ranking
-     * costs {@code C * D} multiply-adds per query, a few percent of the pass.
+     * The default candidate count for {@code outSize} results at recall target {@code r} over a
+     * database of {@code n} rows: the output itself when it is already large (at least 4 k, as with
+     * {@code aggregateToTopk = false}); else re-ranking only where it can lift the recall the
+     * target needs.
+     * <ul>
+     *   <li><b>bf16 database:</b> the rows are what they are; candidates can only undo the
+     *   queries' rounding. Measured here (bench, D = 128, k = 10, against exact search on the f32
+     *   data), the bf16 pass alone keeps 0.994 of the exact top-k on random data and 0.990 on
+     *   clustered data, and 3 k candidates add 0.001. So below a target of 0.99 there is no
+     *   re-ranking beyond the output (it cost 8–10% of the search at Q = 1024); from 0.99, 4 k.</li>
+     *   <li><b>f16 database:</b> the product rounds its rows to bf16, and re-ranking restores
+     *   them. 3 k candidates lift the recall from 0.991–0.994 to 0.998–0.9997. So k times 2 (r
+     *   below 0.9), 3 (below 0.99) or 4.</li>
+     * </ul>
+     * Re-ranking costs {@code C * D} multiply-adds per query, plus the wider selection.
      */
-    public static int candidates(int k, int outSize, double recallTarget, int n) {
+    public static int candidates(int k, int outSize, double recallTarget, int n, boolean dbBf16) {
         if (outSize >= 4 * k) {
+            return Math.min(n, outSize);
+        }
+        if (dbBf16 && recallTarget < 0.99) {
             return Math.min(n, outSize);
         }
         int factor = recallTarget < 0.9 ? 2 : recallTarget < 0.99 ? 3 : 4;
@@ -77,7 +87,8 @@ public final class HalfSearch {
         if (bf16Gemm) {
             int k = ((ApproxTopK) plan.reduction()).params().k();
             c = candidateOption.equals("auto")
-                    ? candidates(k, outSize, ((ApproxTopK) plan.reduction()).params().recallTarget(), n)
+                    ? candidates(k, outSize, ((ApproxTopK) plan.reduction()).params().recallTarget(), n,
+                            rhs.dataType() == DataType.BFLOAT16)
                     : Math.min(n, Math.max(outSize, parse(candidateOption)));
         }
         if (selection.usesBins()) {
