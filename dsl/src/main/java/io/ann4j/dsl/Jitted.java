@@ -60,9 +60,17 @@ public final class Jitted<R> {
         for (int i = 0; i < args.length; i++) {
             inputs.add(NdArrays.toArray(args[i], i));
         }
-        Compiled c = compiled(inputs.stream().map(NdArrays::typeOf).toList());
+        List<TensorType> signature = new ArrayList<>(inputs.size()); // loops: a first call links no lambda here
+        for (INDArray a : inputs) {
+            signature.add(NdArrays.typeOf(a));
+        }
+        Compiled c = compiled(List.copyOf(signature));
         List<INDArray> outs = c.executable().execute(inputs);
-        return (R) Pytree.unflatten(c.outputTemplate(), outs.stream().map(Tensor::of).iterator());
+        List<Tensor> tensors = new ArrayList<>(outs.size());
+        for (INDArray a : outs) {
+            tensors.add(Tensor.of(a));
+        }
+        return (R) Pytree.unflatten(c.outputTemplate(), tensors.iterator());
     }
 
     /** How many times the function was traced (once per distinct signature). */

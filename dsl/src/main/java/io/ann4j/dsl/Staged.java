@@ -22,7 +22,10 @@ final class Staged {
 
     static Traced trace(Function<Tensor[], ?> f, List<TensorType> types) {
         Trace inner = new Trace();
-        Tensor[] params = types.stream().map(inner::parameter).toArray(Tensor[]::new);
+        Tensor[] params = new Tensor[types.size()]; // loops here: see Trace.add
+        for (int i = 0; i < params.length; i++) {
+            params[i] = inner.parameter(types.get(i));
+        }
         Object out;
         inner.enter();
         try {
@@ -30,7 +33,10 @@ final class Staged {
         } finally {
             inner.exit();
         }
-        List<Value> results = Pytree.flatten(out).stream().map(t -> t.valueIn(inner)).toList();
+        List<Value> results = new java.util.ArrayList<>();
+        for (Tensor t : Pytree.flatten(out)) {
+            results.add(t.valueIn(inner));
+        }
         return new Traced(inner.builder.build(results), out);
     }
 

@@ -14,7 +14,12 @@ import java.util.List;
  * the calling thread.
  */
 final class Trace {
-    private static final ThreadLocal<Deque<Trace>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ThreadLocal<Deque<Trace>> ACTIVE = new ThreadLocal<>() { // not withInitial: see add
+        @Override
+        protected Deque<Trace> initialValue() {
+            return new ArrayDeque<>();
+        }
+    };
 
     final GraphBuilder builder = new GraphBuilder();
 
@@ -34,8 +39,18 @@ final class Trace {
         return Tensor.symbolic(this, builder.parameter(type));
     }
 
+    // Loops rather than streams: every op of a process's first trace comes through here, and each
+    // lambda's first use costs a linkage (~0.3 ms in a cold JVM).
     List<Tensor> add(Op op, List<Tensor> inputs) {
-        List<Value> ins = inputs.stream().map(t -> t.valueIn(this)).toList();
-        return builder.add(op, ins).stream().map(v -> Tensor.symbolic(this, v)).toList();
+        List<Value> ins = new java.util.ArrayList<>(inputs.size());
+        for (Tensor t : inputs) {
+            ins.add(t.valueIn(this));
+        }
+        List<Value> outs = builder.add(op, ins);
+        List<Tensor> out = new java.util.ArrayList<>(outs.size());
+        for (Value v : outs) {
+            out.add(Tensor.symbolic(this, v));
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 }

@@ -44,12 +44,12 @@ public record Graph(List<Value> parameters, List<Node> nodes, List<Value> result
 
     /** The types of the parameters, in order. */
     public List<TensorType> parameterTypes() {
-        return parameters.stream().map(Value::type).toList();
+        return Value.types(parameters);
     }
 
     /** The types of the results, in order. */
     public List<TensorType> resultTypes() {
-        return results.stream().map(Value::type).toList();
+        return Value.types(results);
     }
 
     /** For every value, the nodes that read it (results count as a use by {@code null}). */
@@ -57,13 +57,22 @@ public record Graph(List<Value> parameters, List<Node> nodes, List<Value> result
         Map<Value, List<Node>> users = new HashMap<>();
         for (Node n : nodes) {
             for (Value in : n.inputs()) {
-                users.computeIfAbsent(in, v -> new ArrayList<>()).add(n);
+                usersOf(users, in).add(n);
             }
         }
         for (Value r : results) {
-            users.computeIfAbsent(r, v -> new ArrayList<>()).add(null);
+            usersOf(users, r).add(null);
         }
         return users;
+    }
+
+    private static List<Node> usersOf(Map<Value, List<Node>> users, Value v) {
+        List<Node> list = users.get(v);
+        if (list == null) {
+            list = new ArrayList<>();
+            users.put(v, list);
+        }
+        return list;
     }
 
     /** The node defining each node output. */

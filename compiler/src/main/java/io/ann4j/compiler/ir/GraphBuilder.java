@@ -26,7 +26,7 @@ public final class GraphBuilder {
 
     /** Applies {@code op} to {@code inputs} after checking them with the op's shape rule. */
     public List<Value> add(Op op, List<Value> inputs) {
-        List<TensorType> outTypes = op.inferTypes(inputs.stream().map(Value::type).toList());
+        List<TensorType> outTypes = op.inferTypes(Value.types(inputs));
         List<Value> outs = new ArrayList<>(outTypes.size());
         for (TensorType t : outTypes) {
             outs.add(new Value(nextId++, t));
@@ -63,11 +63,11 @@ public final class GraphBuilder {
             env.put(g.parameters().get(i), args.get(i));
         }
         for (Node n : g.nodes()) {
-            List<Value> outs = add(n.op(), n.inputs().stream().map(env::get).toList());
+            List<Value> outs = add(n.op(), Value.mapped(n.inputs(), env));
             for (int i = 0; i < outs.size(); i++) {
                 env.put(n.outputs().get(i), outs.get(i));
             }
         }
-        return g.results().stream().map(env::get).toList();
+        return Value.mapped(g.results(), env);
     }
 }

@@ -64,8 +64,11 @@ public record DotGeneral(Dims lhsContracting, Dims rhsContracting, Dims lhsBatch
         }
         // Mixed floating dtypes (f32 queries against a bf16 database) compute in the promoted type,
         // as jnp.dot converts the narrower operand first; equal dtypes keep theirs, as lax does.
-        return List.of(lhs.withShape(out.stream().mapToInt(Integer::intValue).toArray())
-                .withDType(io.ann4j.compiler.ir.DType.promote(lhs.dtype(), rhs.dtype())));
+        int[] shape = new int[out.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = out.get(i);
+        }
+        return List.of(lhs.withShape(shape).withDType(io.ann4j.compiler.ir.DType.promote(lhs.dtype(), rhs.dtype())));
     }
 
     /** The lhs axes that are neither contracted nor batch, in order. */
@@ -79,8 +82,14 @@ public record DotGeneral(Dims lhsContracting, Dims rhsContracting, Dims lhsBatch
     }
 
     private static int[] free(int rank, Dims contracting, Dims batch) {
-        return java.util.stream.IntStream.range(0, rank)
-                .filter(a -> !contracting.contains(a) && !batch.contains(a)).toArray();
+        int[] free = new int[rank];
+        int n = 0;
+        for (int a = 0; a < rank; a++) {
+            if (!contracting.contains(a) && !batch.contains(a)) {
+                free[n++] = a;
+            }
+        }
+        return java.util.Arrays.copyOf(free, n);
     }
 
     private static void checkAxes(String op, String side, TensorType t, Dims contracting, Dims batch) {

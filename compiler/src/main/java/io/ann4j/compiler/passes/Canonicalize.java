@@ -1,5 +1,7 @@
 package io.ann4j.compiler.passes;
 
+import io.ann4j.compiler.ir.GraphBuilder;
+
 import io.ann4j.compiler.ir.Dims;
 import io.ann4j.compiler.ir.Graph;
 import io.ann4j.compiler.ir.Node;
@@ -21,44 +23,47 @@ public final class Canonicalize {
 
     public static Graph run(Graph graph) {
         Map<Value, Node> producers = graph.producers();
-        Graph out = Rewriter.rewrite(graph, (node, ins, b, map) -> {
-            if (node.op() instanceof Transpose t && t.isIdentity()) {
-                return List.of(ins.get(0));
+        Graph out = Rewriter.rewrite(graph, new Rewriter.Rule() { // a class, not a lambda: see Value.types
+            @Override
+            public List<Value> rewrite(Node node, List<Value> ins, GraphBuilder b, Map<Value, Value> map) {
+                if (node.op() instanceof Transpose t && t.isIdentity()) {
+                    return List.of(ins.get(0));
+                }
+                if (node.op() instanceof Transpose outer && producers.get(node.inputs().get(0)) instanceof Node inner
+                        && inner.op() instanceof Transpose first) {
+                    // transpose(transpose(x, p), q) = transpose(x, p o q); reverse sweeps make these pairs
+                    int[] composed = new int[outer.permutation().size()];
+                    for (int i = 0; i < composed.length; i++) {
+                        composed[i] = first.permutation().get(outer.permutation().get(i));
+                    }
+                    Transpose t = new Transpose(Dims.of(composed));
+                    Value x = map.get(inner.inputs().get(0));
+                    return t.isIdentity() ? List.of(x) : b.add(t, List.of(x));
+                }
+                if (node.op() instanceof DotGeneral dot) {
+                    DotGeneral folded = dot;
+                    Value lhs = ins.get(0);
+                    Value rhs = ins.get(1);
+                    Node lp = producers.get(node.inputs().get(0));
+                    if (lp != null && lp.op() instanceof Transpose t
+                            && freeOrderKept(t.permutation(), folded.lhsContracting(), folded.lhsBatch())) {
+                        folded = new DotGeneral(map(t.permutation(), folded.lhsContracting()), folded.rhsContracting(),
+                                map(t.permutation(), folded.lhsBatch()), folded.rhsBatch());
+                        lhs = map.get(lp.inputs().get(0));
+                    }
+                    Node rp = producers.get(node.inputs().get(1));
+                    if (rp != null && rp.op() instanceof Transpose t
+                            && freeOrderKept(t.permutation(), folded.rhsContracting(), folded.rhsBatch())) {
+                        folded = new DotGeneral(folded.lhsContracting(), map(t.permutation(), folded.rhsContracting()),
+                                folded.lhsBatch(), map(t.permutation(), folded.rhsBatch()));
+                        rhs = map.get(rp.inputs().get(0));
+                    }
+                    if (folded != dot) {
+                        return b.add(folded, List.of(lhs, rhs));
+                    }
+                }
+                return null;
             }
-            if (node.op() instanceof Transpose outer && producers.get(node.inputs().get(0)) instanceof Node inner
-                    && inner.op() instanceof Transpose first) {
-                // transpose(transpose(x, p), q) = transpose(x, p o q); reverse sweeps make these pairs
-                int[] composed = new int[outer.permutation().size()];
-                for (int i = 0; i < composed.length; i++) {
-                    composed[i] = first.permutation().get(outer.permutation().get(i));
-                }
-                Transpose t = new Transpose(Dims.of(composed));
-                Value x = map.get(inner.inputs().get(0));
-                return t.isIdentity() ? List.of(x) : b.add(t, List.of(x));
-            }
-            if (node.op() instanceof DotGeneral dot) {
-                DotGeneral folded = dot;
-                Value lhs = ins.get(0);
-                Value rhs = ins.get(1);
-                Node lp = producers.get(node.inputs().get(0));
-                if (lp != null && lp.op() instanceof Transpose t
-                        && freeOrderKept(t.permutation(), folded.lhsContracting(), folded.lhsBatch())) {
-                    folded = new DotGeneral(map(t.permutation(), folded.lhsContracting()), folded.rhsContracting(),
-                            map(t.permutation(), folded.lhsBatch()), folded.rhsBatch());
-                    lhs = map.get(lp.inputs().get(0));
-                }
-                Node rp = producers.get(node.inputs().get(1));
-                if (rp != null && rp.op() instanceof Transpose t
-                        && freeOrderKept(t.permutation(), folded.rhsContracting(), folded.rhsBatch())) {
-                    folded = new DotGeneral(folded.lhsContracting(), map(t.permutation(), folded.rhsContracting()),
-                            folded.lhsBatch(), map(t.permutation(), folded.rhsBatch()));
-                    rhs = map.get(rp.inputs().get(0));
-                }
-                if (folded != dot) {
-                    return b.add(folded, List.of(lhs, rhs));
-                }
-            }
-            return null;
         });
         return DeadCodeElimination.run(out);
     }

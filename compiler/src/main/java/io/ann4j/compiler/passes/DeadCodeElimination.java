@@ -19,7 +19,7 @@ public final class DeadCodeElimination {
         List<Node> nodes = graph.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
-            if (n.outputs().stream().anyMatch(live::contains)) {
+            if (!Collections.disjoint(n.outputs(), live)) {
                 kept.add(n);
                 live.addAll(n.inputs());
             }

@@ -48,13 +48,16 @@ public final class Fusion {
         if (matches.isEmpty()) {
             return graph;
         }
-        Graph out = Rewriter.rewrite(graph, (node, ins, b, map) -> {
-            Match m = matches.get(node);
-            if (m == null) {
-                return null;
+        Graph out = Rewriter.rewrite(graph, new Rewriter.Rule() { // a class, not a lambda: see Value.types
+            @Override
+            public List<Value> rewrite(Node node, List<Value> ins, GraphBuilder b, Map<Value, Value> map) {
+                Match m = matches.get(node);
+                if (m == null) {
+                    return null;
+                }
+                Graph body = body(m);
+                return b.add(new FusedRegion(body), Value.mapped(m.inputs(), map));
             }
-            Graph body = body(m);
-            return b.add(new FusedRegion(body), m.inputs().stream().map(map::get).toList());
         });
         return DeadCodeElimination.run(out);
     }
@@ -139,7 +142,7 @@ public final class Fusion {
         ordered.add(m.reduction());
         List<Value> results = null;
         for (Node n : ordered) {
-            List<Value> outs = b.add(n.op(), n.inputs().stream().map(map::get).toList());
+            List<Value> outs = b.add(n.op(), Value.mapped(n.inputs(), map));
             for (int i = 0; i < outs.size(); i++) {
                 map.put(n.outputs().get(i), outs.get(i));
             }

@@ -11,7 +11,11 @@ public final class InlineCustomDerivatives {
     private InlineCustomDerivatives() {}
 
     public static Graph run(Graph graph) {
-        if (graph.nodes().stream().noneMatch(n -> n.op() instanceof CustomDerivative)) {
+        boolean any = false; // a loop, not a stream: this runs on every first compile
+        for (io.ann4j.compiler.ir.Node n : graph.nodes()) {
+            any |= n.op() instanceof CustomDerivative;
+        }
+        if (!any) {
             return graph;
         }
         return Rewriter.rewrite(graph, (node, ins, b, map) ->

@@ -41,6 +41,6 @@ final class Rewriter {
                 map.put(n.outputs().get(i), outs.get(i));
             }
         }
-        return b.build(graph.results().stream().map(map::get).toList());
+        return b.build(Value.mapped(graph.results(), map));
     }
 }

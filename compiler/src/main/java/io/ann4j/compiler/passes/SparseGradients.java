@@ -49,8 +49,18 @@ public final class SparseGradients {
 
     private SparseGradients() {}
 
+    /** Whether any node gathers or scatters rows (a loop: this runs on every first compile). */
+    private static boolean hasRowOps(Graph graph) {
+        for (Node n : graph.nodes()) {
+            if (n.op() instanceof ScatterAddRows || n.op() instanceof GatherRows) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Graph run(Graph graph) {
-        if (graph.nodes().stream().noneMatch(n -> n.op() instanceof ScatterAddRows || n.op() instanceof GatherRows)) {
+        if (!hasRowOps(graph)) {
             return graph;
         }
         SparseGradients p = new SparseGradients();
@@ -59,14 +69,14 @@ public final class SparseGradients {
             map.put(v, p.b.parameter(v.type()));
         }
         for (Node n : graph.nodes()) {
-            List<Value> ins = n.inputs().stream().map(map::get).toList();
+            List<Value> ins = Value.mapped(n.inputs(), map);
             Value out = n.outputs().size() == 1 ? p.rewrite(n, ins) : null;
             List<Value> outs = out != null ? List.of(out) : p.add(n.op(), ins);
             for (int i = 0; i < outs.size(); i++) {
                 map.put(n.outputs().get(i), outs.get(i));
             }
         }
-        return DeadCodeElimination.run(p.b.build(graph.results().stream().map(map::get).toList()));
+        return DeadCodeElimination.run(p.b.build(Value.mapped(graph.results(), map)));
     }
 
     private List<Value> add(io.ann4j.compiler.ops.Op op, List<Value> ins) {

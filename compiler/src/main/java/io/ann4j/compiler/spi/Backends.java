@@ -10,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The registry of backends found by {@link ServiceLoader}. Backends are created lazily, once.
  * The system property {@code ann4j.backend} picks the default by name.
+ *
+ * <p>Written with loops and no lambdas: it runs on a process's first compile, where each
+ * lambda's first use costs a linkage (~0.3 ms in a cold JVM).
  */
 public final class Backends {
     private static final Map<String, Backend> CREATED = new ConcurrentHashMap<>();
@@ -19,32 +22,61 @@ public final class Backends {
     /** Every provider on the class path, best first. */
     public static List<BackendProvider> providers() {
         List<BackendProvider> list = new ArrayList<>();
-        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
-        list.sort(Comparator.comparingInt(BackendProvider::rank).reversed());
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            list.add(p);
+        }
+        list.sort(BEST_FIRST);
         return list;
     }
 
+    private static final Comparator<BackendProvider> BEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(BackendProvider a, BackendProvider b) {
+            return Integer.compare(b.rank(), a.rank());
+        }
+    };
+
     /** The names of the available backends, best first. */
     public static List<String> available() {
-        return providers().stream().filter(BackendProvider::isAvailable).map(BackendProvider::name).toList();
+        List<String> names = new ArrayList<>();
+        for (BackendProvider p : providers()) {
+            if (p.isAvailable()) {
+                names.add(p.name());
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The backend called {@code name}, or an error that lists the ones there are. */
     public static Backend get(String name) {
-        return CREATED.computeIfAbsent(name, n -> {
-            List<BackendProvider> all = providers();
-            for (BackendProvider p : all) {
-                if (p.name().equals(n)) {
-                    if (!p.isAvailable()) {
-                        throw new IllegalStateException("backend '" + n + "' is not available: " + p.unavailableReason());
-                    }
-                    return p.create();
-                }
+        Backend made = CREATED.get(name);
+        if (made != null) {
+            return made;
+        }
+        synchronized (CREATED) {
+            made = CREATED.get(name);
+            if (made == null) {
+                made = create(name);
+                CREATED.put(name, made);
             }
-            throw new IllegalArgumentException("no backend named '" + n + "'; found "
-                    + all.stream().map(BackendProvider::name).toList()
-                    + " (add a runtime module such as ann4j-runtime-cpu to the class path)");
-        });
+            return made;
+        }
+    }
+
+    private static Backend create(String name) {
+        List<BackendProvider> all = providers();
+        List<String> names = new ArrayList<>();
+        for (BackendProvider p : all) {
+            if (p.name().equals(name)) {
+                if (!p.isAvailable()) {
+                    throw new IllegalStateException("backend '" + name + "' is not available: " + p.unavailableReason());
+                }
+                return p.create();
+            }
+            names.add(p.name());
+        }
+        throw new IllegalArgumentException("no backend named '" + name + "'; found " + names
+                + " (add a runtime module such as ann4j-runtime-cpu to the class path)");
     }
 
     /** The backend named by {@code ann4j.backend}, else the best available one. */
