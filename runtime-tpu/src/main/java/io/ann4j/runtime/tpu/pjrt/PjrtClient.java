@@ -24,14 +24,6 @@ public final class PjrtClient implements AutoCloseable {
     /** {@code PJRT_HostBufferSemantics_kImmutableOnlyDuringCall}: the plugin copies during the call. */
     private static final int IMMUTABLE_ONLY_DURING_CALL = 0;
 
-    /**
-     * The serialized {@code xla.CompileOptionsProto} every compile passes, written out in protobuf
-     * wire format (field numbers of {@code xla/pjrt/proto/compile_options.proto}):
-     * {@code executable_build_options} (field 3) = {@code {device_ordinal (1) = -1, num_replicas (4)
-     * = 1, num_partitions (5) = 1}}; every other field keeps its default.
-     */
-    static final byte[] COMPILE_OPTIONS = compileOptions();
-
     private final PjrtPlugin plugin;
     private final MemorySegment client;
     private final List<MemorySegment> devices;
@@ -164,7 +156,7 @@ public final class PjrtClient implements AutoCloseable {
      * which takes bytecode or text) and returns the {@code PJRT_LoadedExecutable*}.
      *
      * <p>Compile options: {@code PJRT_Client_Compile} takes a serialized {@code
-     * xla.CompileOptionsProto} ({@link #COMPILE_OPTIONS}): one replica, one partition, no device
+     * xla.CompileOptionsProto} ({@link PjrtCompileOptions}): one replica, one partition, no device
      * ordinal, so the client's default device assignment (device 0). An empty message would leave
      * {@code num_replicas} at proto3's 0, not XLA's 1.
      */
@@ -180,14 +172,14 @@ public final class PjrtClient implements AutoCloseable {
             program.set(JAVA_LONG, 24, code.length);
             program.set(ADDRESS, 32, format);
             program.set(JAVA_LONG, 40, 4);
-            MemorySegment options = arena.allocate(COMPILE_OPTIONS.length);
-            options.copyFrom(MemorySegment.ofArray(COMPILE_OPTIONS));
+            MemorySegment options = arena.allocate(PjrtCompileOptions.BYTES.length);
+            options.copyFrom(MemorySegment.ofArray(PjrtCompileOptions.BYTES));
             // client@16 program@24 compile_options@32 compile_options_size@40 executable@48
             MemorySegment args = PjrtArgs.allocate(arena, 56);
             args.set(ADDRESS, 16, client);
             args.set(ADDRESS, 24, program);
             args.set(ADDRESS, 32, options);
-            args.set(JAVA_LONG, 40, COMPILE_OPTIONS.length);
+            args.set(JAVA_LONG, 40, PjrtCompileOptions.BYTES.length);
             plugin.call(PjrtFunction.Client_Compile, args);
             MemorySegment executable = args.get(ADDRESS, 48);
             if (executable.equals(MemorySegment.NULL)) {
@@ -390,31 +382,6 @@ public final class PjrtClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("PJRT client of " + plugin.name() + " is closed");
         }
-    }
-
-    private static byte[] compileOptions() {
-        java.io.ByteArrayOutputStream build = new java.io.ByteArrayOutputStream();
-        build.write(1 << 3); // device_ordinal, varint
-        varint(build, -1L);
-        build.write(4 << 3); // num_replicas
-        varint(build, 1);
-        build.write(5 << 3); // num_partitions
-        varint(build, 1);
-        byte[] inner = build.toByteArray();
-        java.io.ByteArrayOutputStream options = new java.io.ByteArrayOutputStream();
-        options.write(3 << 3 | 2); // executable_build_options, length-delimited
-        varint(options, inner.length);
-        options.writeBytes(inner);
-        return options.toByteArray();
-    }
-
-    /** Protobuf's base-128 varint; a negative int64 takes ten bytes (two's complement). */
-    private static void varint(java.io.ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 
     private static String string(MemorySegment chars, long length) {
