@@ -1,7 +1,11 @@
 package io.ann4j.bench;
 
-import org.bytedeco.javacpp.FloatPointer;
+import io.ann4j.runtime.cpu.search.HalfConversions;
 import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.runtime.cpu.search.OneDnn;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.TopK;
@@ -40,7 +44,7 @@ final class Baselines {
         int d = (int) db.size(1);
         FloatPointer a = floats(qy);
         FloatPointer b = floats(db);
-        return () -> io.ann4j.runtime.cpu.search.OneDnn.sgemmAllThreads(false, true, q, n, d, a, d, b, d, out, n);
+        return () -> OneDnn.sgemmAllThreads(false, true, q, n, d, a, d, b, d, out, n);
     }
 
     /**
@@ -52,13 +56,11 @@ final class Baselines {
         int q = (int) qy.size(0);
         int n = (int) dbBf16.size(0);
         int d = (int) dbBf16.size(1);
-        java.lang.foreign.MemorySegment a = java.lang.foreign.Arena.ofAuto().allocate((long) q * d * 2, 64);
-        io.ann4j.runtime.cpu.search.HalfConversions.floatsToBf16(qy.dup('c').data().asFloat(), 0, a, 0, q * d);
-        java.lang.foreign.MemorySegment b = io.ann4j.runtime.cpu.search.NativeArrays.segment(
-                io.ann4j.runtime.cpu.search.NativeArrays.dense(dbBf16));
-        java.lang.foreign.MemorySegment c = java.lang.foreign.MemorySegment.ofAddress(out.address())
-                .reinterpret((long) q * n * 4);
-        return () -> io.ann4j.runtime.cpu.search.OneDnn.gemmBf16AllThreads(false, true, q, n, d, a, d, b, d, c, n);
+        MemorySegment a = Arena.ofAuto().allocate((long) q * d * 2, 64);
+        HalfConversions.floatsToBf16(qy.dup('c').data().asFloat(), 0, a, 0, q * d);
+        MemorySegment b = NativeArrays.segment(NativeArrays.dense(dbBf16));
+        MemorySegment c = MemorySegment.ofAddress(out.address()).reinterpret((long) q * n * 4);
+        return () -> OneDnn.gemmBf16AllThreads(false, true, q, n, d, a, d, b, d, c, n);
     }
 
     /** {@code cblas_sgemv} of the database with one query: the time to read the database once. */

@@ -66,6 +66,22 @@ public record Graph(List<Value> parameters, List<Node> nodes, List<Value> result
         return users;
     }
 
+    /**
+     * Whether some node's op is an instance of one of {@code kinds} (passes ask before rewriting;
+     * a loop, not a stream, as it runs on every first compile: see {@link Value#types}).
+     */
+    @SafeVarargs
+    public final boolean containsOp(Class<? extends io.ann4j.compiler.ops.Op>... kinds) {
+        for (Node n : nodes) {
+            for (Class<? extends io.ann4j.compiler.ops.Op> kind : kinds) {
+                if (kind.isInstance(n.op())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static List<Node> usersOf(Map<Value, List<Node>> users, Value v) {
         List<Node> list = users.get(v);
         if (list == null) {

@@ -1,9 +1,8 @@
 package io.ann4j.compiler.passes;
 
-import io.ann4j.compiler.ir.GraphBuilder;
-
 import io.ann4j.compiler.ir.Dims;
 import io.ann4j.compiler.ir.Graph;
+import io.ann4j.compiler.ir.GraphBuilder;
 import io.ann4j.compiler.ir.Node;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.ops.DotGeneral;

@@ -11,11 +11,7 @@ public final class InlineCustomDerivatives {
     private InlineCustomDerivatives() {}
 
     public static Graph run(Graph graph) {
-        boolean any = false; // a loop, not a stream: this runs on every first compile
-        for (io.ann4j.compiler.ir.Node n : graph.nodes()) {
-            any |= n.op() instanceof CustomDerivative;
-        }
-        if (!any) {
+        if (!graph.containsOp(CustomDerivative.class)) {
             return graph;
         }
         return Rewriter.rewrite(graph, (node, ins, b, map) ->

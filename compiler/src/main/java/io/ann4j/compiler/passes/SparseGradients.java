@@ -49,18 +49,8 @@ public final class SparseGradients {
 
     private SparseGradients() {}
 
-    /** Whether any node gathers or scatters rows (a loop: this runs on every first compile). */
-    private static boolean hasRowOps(Graph graph) {
-        for (Node n : graph.nodes()) {
-            if (n.op() instanceof ScatterAddRows || n.op() instanceof GatherRows) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     public static Graph run(Graph graph) {
-        if (!hasRowOps(graph)) {
+        if (!graph.containsOp(ScatterAddRows.class, GatherRows.class)) {
             return graph;
         }
         SparseGradients p = new SparseGradients();

@@ -29,17 +29,14 @@ public final class Prewarm {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY)) || !STARTED.compareAndSet(false, true)) {
             return;
         }
-        Thread thread = new Thread(() -> run(backendName), "ann4j-prewarm");
+        Thread thread = new Thread(new Runnable() { // not a lambda: the caller would link it
+            @Override
+            public void run() {
+                Prewarm.run(backendName);
+            }
+        }, "ann4j-prewarm");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static int kind(Object o) {
-        return switch (o) {
-            case String s -> s.length();
-            case Thread t -> t.getName().length();
-            default -> 1;
-        };
     }
 
     /** Whether {@link #start} has started the thread in this process. */
@@ -59,5 +56,14 @@ public final class Prewarm {
         } catch (RuntimeException | LinkageError e) {
             // only a head start: nothing depends on it
         }
+    }
+
+    /** A pattern switch, run only for its bootstrap (see {@link #run}). */
+    private static int kind(Object o) {
+        return switch (o) {
+            case String s -> s.length();
+            case Thread t -> t.getName().length();
+            default -> 1;
+        };
     }
 }

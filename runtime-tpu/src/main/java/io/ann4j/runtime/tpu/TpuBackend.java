@@ -9,9 +9,7 @@ import io.ann4j.runtime.tpu.pjrt.PjrtClient;
 import io.ann4j.runtime.tpu.pjrt.PjrtConfig;
 import io.ann4j.runtime.tpu.pjrt.PjrtExecutable;
 import io.ann4j.runtime.tpu.pjrt.PjrtPlugin;
-import io.ann4j.runtime.tpu.stablehlo.StableHloChecker;
 import io.ann4j.runtime.tpu.stablehlo.StableHloEmitter;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -79,11 +77,7 @@ public final class TpuBackend implements Backend {
     public Executable compile(Graph graph, CompileOptions options) {
         Optional<PjrtConfig> pjrt = PjrtConfig.fromEnvironment();
         boolean tpu = pjrt.map(PjrtConfig::tpu).orElse(true);
-        String module = StableHloEmitter.emit(graph, "main", tpu);
-        List<String> problems = StableHloChecker.check(module);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("ann4j emitted a malformed StableHLO module (a bug): " + problems + "\n" + module);
-        }
+        String module = StableHloEmitter.emitChecked(graph, "main", tpu);
         if (pjrt.isPresent()) {
             return PjrtExecutable.compile(Shared.client(pjrt.get()), graph, module);
         }

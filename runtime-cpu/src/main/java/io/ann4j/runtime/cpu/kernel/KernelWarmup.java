@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * What a process's first kernel needs before it can run, done ahead on the prewarm thread
- * ({@link io.ann4j.compiler.spi.Prewarm}): the kernel cache's state and, on a few lanes, each Vector API and memory-segment operation the generated kernels use
- * (loading from a tile segment, the total-order key, the threshold and bin compares, blends,
+ * ({@link io.ann4j.compiler.spi.Prewarm}): the seed's kernel read from the bundled or persistent
+ * cache and, on a few lanes, each Vector API and memory-segment operation the generated kernels
+ * use (loading from a tile segment, the total-order key, the threshold and bin compares, blends,
  * stores). In a cold JVM these cost 15–20 ms of class loading and intrinsic linking; here they
  * run beside the caller's trace. The values computed are thrown away.
  */

@@ -16,8 +16,9 @@ public final class Kernels {
     }
 
     /**
-     * Runs on a few lanes the Vector API operations of the generated kernels (see {@link
-     * KernelWarmup}); for {@link io.ann4j.compiler.spi.Prewarm}'s thread.
+     * Loads the seed's search kernel where it is bundled or cached, then runs on a few lanes the
+     * Vector API operations of the generated kernels (see {@link KernelWarmup}); for {@link
+     * io.ann4j.compiler.spi.Prewarm}'s thread.
      */
     public static void prewarm() {
         if (KernelWarmup.run() == Long.MIN_VALUE) {
@@ -28,8 +29,8 @@ public final class Kernels {
     /**
      * Runs {@code action} with kernel compilation refused on this thread: a kernel neither in
      * memory, nor bundled, nor in the persistent cache throws {@link KernelCache.NotCompiled}
-     * instead of running javac. The prewarm thread compiles its sample this way, so that it never
-     * spends a core on javac or writes to the user's cache.
+     * instead of running javac. The prewarm thread loads the seed's kernel this way, so that it
+     * never spends a core on javac or writes to the user's cache.
      */
     public static void withoutCompiling(Runnable action) {
         KernelCache.COMPILE_REFUSED.set(Boolean.TRUE);

@@ -47,7 +47,7 @@ public final class HalfSearch {
      *   queries' rounding. Measured here (bench, D = 128, k = 10, against exact search on the f32
      *   data), the bf16 pass alone keeps 0.994 of the exact top-k on random data and 0.990 on
      *   clustered data, and 3 k candidates add 0.001. So below a target of 0.99 there is no
-     *   re-ranking beyond the output (it cost 8–10% of the search at Q = 1024); from 0.99, 4 k.</li>
+     *   re-ranking beyond the output (3 k cost 2–4% of the search at Q = 1024); from 0.99, 4 k.</li>
      *   <li><b>f16 database:</b> the product rounds its rows to bf16, and re-ranking restores
      *   them. 3 k candidates lift the recall from 0.991–0.994 to 0.998–0.9997. So k times 2 (r
      *   below 0.9), 3 (below 0.99) or 4.</li>

@@ -66,6 +66,19 @@ public final class StableHloEmitter {
         return new StableHloEmitter(tpu).module(graph, name);
     }
 
+    /**
+     * {@link #emit}, then {@link StableHloChecker#check}: a module the checker faults is a bug in
+     * ann4j, reported with the module rather than handed to a plugin.
+     */
+    public static String emitChecked(Graph graph, String name, boolean tpu) {
+        String module = emit(graph, name, tpu);
+        List<String> problems = StableHloChecker.check(module);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("ann4j emitted a malformed StableHLO module (a bug): " + problems + "\n" + module);
+        }
+        return module;
+    }
+
     private String module(Graph g, String name) {
         StringBuilder sig = new StringBuilder();
         for (int i = 0; i < g.parameters().size(); i++) {
