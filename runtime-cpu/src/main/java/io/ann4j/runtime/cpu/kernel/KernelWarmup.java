@@ -54,7 +54,7 @@ final class KernelWarmup {
                 cur.blend(key, better).intoArray(bk, 0);
                 curI.blend(curI.add(3), better).intoArray(bi, 0);
             }
-            VectorMask<Integer> hit = key.compare(VectorOperators.GE, IntVector.broadcast(I, 0));
+            VectorMask<Float> hit = s.compare(VectorOperators.LT, FloatVector.broadcast(F, 0f)).not();
             if (hit.anyTrue()) {
                 key.intoArray(bk, 0);
                 sink += Long.numberOfTrailingZeros(hit.toLong());

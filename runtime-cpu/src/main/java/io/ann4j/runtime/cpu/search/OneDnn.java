@@ -21,6 +21,7 @@ import org.bytedeco.dnnl.global.dnnl;
  */
 public final class OneDnn {
     private static final MethodHandle SET_THREADS;
+    private static final MethodHandle MAX_THREADS;
     /** {@code dnnl_gemm_bf16bf16f32}: exported by libdnnl but not bound by the preset. */
     private static final MethodHandle GEMM_BF16;
     private static final Throwable FAILURE;
@@ -28,28 +29,26 @@ public final class OneDnn {
 
     static {
         MethodHandle h = null;
+        MethodHandle max = null;
         MethodHandle bf16 = null;
         Throwable failure = null;
         try {
             Loader.load(dnnl.class);
-            // oneDNN's OpenMP is the Intel runtime its preset ships (libiomp5); ND4J loads a libgomp
-            // of its own, so the symbol is looked up in oneDNN's library by path, not by name.
-            String omp = Loader.getLoadedLibraries().get("iomp5");
-            if (omp == null) {
-                throw new IllegalStateException("oneDNN's OpenMP runtime (iomp5) did not load");
-            }
-            h = Linker.nativeLinker().downcallHandle(
-                    SymbolLookup.libraryLookup(java.nio.file.Path.of(omp), Arena.global()).find("omp_set_num_threads")
-                            .orElseThrow(),
-                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
             String lib = Loader.getLoadedLibraries().entrySet().stream()
                     .filter(e -> e.getKey().equals("dnnl") || e.getKey().startsWith("dnnl@"))
                     .map(java.util.Map.Entry::getValue).findFirst()
                     .orElseThrow(() -> new IllegalStateException("libdnnl did not load"));
+            // The OpenMP runtime libdnnl was linked against (the preset's libgomp, not the libiomp5
+            // it also ships): a lookup through libdnnl's handle resolves the symbol the way libdnnl
+            // itself does, so the thread count set is the one oneDNN reads.
+            SymbolLookup dnnlLookup = SymbolLookup.libraryLookup(java.nio.file.Path.of(lib), Arena.global());
+            h = Linker.nativeLinker().downcallHandle(dnnlLookup.find("omp_set_num_threads").orElseThrow(
+                    () -> new IllegalStateException("libdnnl links no OpenMP runtime")),
+                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+            max = Linker.nativeLinker().downcallHandle(dnnlLookup.find("omp_get_max_threads").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
             ValueLayout.OfLong dim = ValueLayout.JAVA_LONG;
-            bf16 = Linker.nativeLinker().downcallHandle(
-                    SymbolLookup.libraryLookup(java.nio.file.Path.of(lib), Arena.global()).find("dnnl_gemm_bf16bf16f32")
-                            .orElseThrow(),
+            bf16 = Linker.nativeLinker().downcallHandle(dnnlLookup.find("dnnl_gemm_bf16bf16f32").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, dim, dim,
                             dim, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, dim, ValueLayout.ADDRESS, dim,
                             ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, dim));
@@ -57,6 +56,7 @@ public final class OneDnn {
             failure = t;
         }
         SET_THREADS = h;
+        MAX_THREADS = max;
         GEMM_BF16 = bf16;
         FAILURE = failure;
     }
@@ -84,6 +84,15 @@ public final class OneDnn {
                 ldb, 0f, c, ldc);
         if (status != dnnl.dnnl_success) {
             throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
+        }
+    }
+
+    /** The threads oneDNN's OpenMP would use for a call made on the calling thread now. */
+    static int ompMaxThreads() {
+        try {
+            return (int) MAX_THREADS.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("omp_get_max_threads failed", t);
         }
     }
 
