@@ -3,8 +3,20 @@ package io.ann4j.bench;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
-/** Timing helpers: every figure is the median of several runs after a warm-up run. */
+/** Timing helpers: every figure is the median of several runs after warm-up. */
 final class Stats {
+    /**
+     * Warm-up of side-by-side figures: at least this many untimed rounds, more (up to
+     * {@link #MAX_WARMUP_ROUNDS}) until {@link #WARMUP_MS} have passed. The JIT compiles a path's
+     * Java code over its first calls while its compiler threads share the 2 cores: measured in a
+     * fresh JVM, a Q=1024 search took 883, 251, 163, 173, 167, 154 and then ~143 ms on f32, and
+     * 459, 163, 144, 89, 86, 85 and then ~80 ms on a bf16 database. One warm-up call left the
+     * half-precision rows, measured after the warm f32 ones, on their third to sixth calls.
+     */
+    static final int MIN_WARMUP_ROUNDS = 3;
+    static final int MAX_WARMUP_ROUNDS = 8;
+    static final double WARMUP_MS = 1500;
+
     private Stats() {}
 
     /** Median milliseconds of {@code runs} timed calls, after one untimed warm-up call. */
@@ -21,12 +33,19 @@ final class Stats {
     }
 
     /**
-     * Median milliseconds of each body, measured side by side: one warm-up call each, then
-     * {@code runs} rounds that call every body once in turn, so that a drift in the machine's
-     * speed (other load, frequency) touches every figure alike and their ratios stay fair.
+     * Median milliseconds of each body, measured side by side: warm-up rounds (see
+     * {@link #MIN_WARMUP_ROUNDS}), then {@code runs} rounds that call every body once in turn, so
+     * that a drift in the machine's speed (other load, frequency) touches every figure alike and
+     * their ratios stay fair.
      */
     static double[] interleavedMedianMs(int runs, java.util.List<Runnable> bodies) {
-        bodies.forEach(Runnable::run);
+        long warmupStart = System.nanoTime();
+        for (int round = 0; round < MAX_WARMUP_ROUNDS; round++) {
+            if (round >= MIN_WARMUP_ROUNDS && (System.nanoTime() - warmupStart) / 1e6 >= WARMUP_MS) {
+                break;
+            }
+            bodies.forEach(Runnable::run);
+        }
         double[][] ms = new double[bodies.size()][runs];
         for (int r = 0; r < runs; r++) {
             for (int i = 0; i < bodies.size(); i++) {
