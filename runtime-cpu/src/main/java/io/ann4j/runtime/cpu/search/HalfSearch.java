@@ -128,6 +128,13 @@ public final class HalfSearch {
         if (transA) {
             f32 = f32.transpose().dup('c');
         }
-        return f32.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        if (f32.dataType() != DataType.FLOAT) {
+            f32 = f32.castTo(DataType.FLOAT);
+        }
+        // one copy straight from the native buffer (ND4J's dup then asFloat made two)
+        INDArray dense = NativeArrays.dense(f32);
+        float[] out = NativeArrays.segment(dense).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+        Reference.reachabilityFence(dense);
+        return out;
     }
 }
