@@ -45,7 +45,8 @@ final class HalfBench {
     /** Measures both standard shapes; returns the rows (for JSON and the targets). */
     List<Row> run() {
         out.println();
-        out.printf(Locale.ROOT, "half precision (the database stored as bf16 / f16; queries f32; product: %s, bf16 instructions %s):%n",
+        out.printf(Locale.ROOT, "half precision (the database stored as bf16 / f16; queries f32; product: %s, bf16 instructions %s;%n"
+                + "  /f32 is the median over rounds of the round's ratio, f32 and the halves timed in turn in each round):%n",
                 HalfSearch.path(), HalfProducts.bf16Instructions() ? "present" : "absent");
         out.printf(Locale.ROOT, "%-6s %-9s %-6s %9s %9s %9s %8s %10s %11s  %s%n", "Q", "N", "dtype", "ann4j ms", "f32 ms",
                 "/f32", "recall", "candidates", "no-rerank", "path");
@@ -72,8 +73,12 @@ final class HalfBench {
         // the size of their margins: more runs buy steadier medians, three times as many at Q=1
         // (a round takes ~50 ms), twice at Q=1024 (~300 ms).
         int timedRuns = (long) q * n <= 10_000_000L ? 3 * runs : 2 * runs;
-        double[] ms = timed ? Stats.interleavedMedianMs(timedRuns, List.of(() -> got[0] = approx.call(qy, db),
-                () -> got[1] = approx.call(qy, bf16), () -> got[2] = approx.call(qy, f16))) : new double[3];
+        double[][] rounds = timed ? Stats.interleavedMs(timedRuns, List.of(() -> got[0] = approx.call(qy, db),
+                () -> got[1] = approx.call(qy, bf16), () -> got[2] = approx.call(qy, f16))) : null;
+        double[] ms = new double[3];
+        for (int i = 0; timed && i < 3; i++) {
+            ms[i] = Stats.median(rounds[i]);
+        }
         if (!timed) {
             got[0] = approx.call(qy, db);
             got[1] = approx.call(qy, bf16);
@@ -89,7 +94,7 @@ final class HalfBench {
                     .put("q", q).put("n", n).put("d", BenchMain.D).put("k", k).put("recall_target", target)
                     .put("recall", recall).put("ann4j_ms", timed ? ms[i + 1] : null)
                     .put("f32_ann4j_ms", timed ? ms[0] : null).put("f32_recall", f32Recall)
-                    .put("ratio_to_f32", timed ? ms[i + 1] / ms[0] : null)
+                    .put("ratio_to_f32", timed ? Stats.pairedRatio(rounds[i + 1], rounds[0]) : null)
                     .put("candidates", HalfProducts.usesBf16Gemm() ? HalfSearch.candidates(k, k, target, n, i == 0) : k)
                     .put("recall_without_rerank", recallNoRerank)
                     .put("onednn_f32_ms", floor == null ? null : floor[0])

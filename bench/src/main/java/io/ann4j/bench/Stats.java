@@ -33,12 +33,24 @@ final class Stats {
     }
 
     /**
-     * Median milliseconds of each body, measured side by side: warm-up rounds (see
-     * {@link #MIN_WARMUP_ROUNDS}), then {@code runs} rounds that call every body once in turn, so
-     * that a drift in the machine's speed (other load, frequency) touches every figure alike and
-     * their ratios stay fair.
+     * Median milliseconds of each body, measured side by side (see {@link #interleavedMs}).
      */
     static double[] interleavedMedianMs(int runs, java.util.List<Runnable> bodies) {
+        double[][] ms = interleavedMs(runs, bodies);
+        double[] medians = new double[bodies.size()];
+        for (int i = 0; i < medians.length; i++) {
+            medians[i] = median(ms[i]);
+        }
+        return medians;
+    }
+
+    /**
+     * Milliseconds of each body's calls, {@code [body][round]}, measured side by side: warm-up
+     * rounds (see {@link #MIN_WARMUP_ROUNDS}), then {@code runs} rounds that call every body once
+     * in turn, so that a drift in the machine's speed (other load, frequency) touches every
+     * figure alike and their ratios stay fair.
+     */
+    static double[][] interleavedMs(int runs, java.util.List<Runnable> bodies) {
         long warmupStart = System.nanoTime();
         for (int round = 0; round < MAX_WARMUP_ROUNDS; round++) {
             if (round >= MIN_WARMUP_ROUNDS && (System.nanoTime() - warmupStart) / 1e6 >= WARMUP_MS) {
@@ -54,12 +66,29 @@ final class Stats {
                 ms[i][r] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        double[] medians = new double[bodies.size()];
-        for (int i = 0; i < medians.length; i++) {
-            Arrays.sort(ms[i]);
-            medians[i] = runs % 2 == 1 ? ms[i][runs / 2] : (ms[i][runs / 2 - 1] + ms[i][runs / 2]) / 2;
+        return ms;
+    }
+
+    /**
+     * The median over rounds of {@code ms[r] / baseline[r]}: the ratio of two bodies timed in the
+     * same rounds, each round's pair measured seconds apart under the same load. A slow stretch
+     * of the machine moves both figures of its round, so this is steadier than the ratio of the
+     * two medians, which can come from different rounds.
+     */
+    static double pairedRatio(double[] ms, double[] baseline) {
+        double[] ratios = new double[ms.length];
+        for (int r = 0; r < ms.length; r++) {
+            ratios[r] = ms[r] / baseline[r];
         }
-        return medians;
+        return median(ratios);
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count); sorts a copy. */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /** Milliseconds of one call, returning its result through {@code out}. */
