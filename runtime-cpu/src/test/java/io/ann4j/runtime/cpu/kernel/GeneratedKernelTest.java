@@ -54,6 +54,46 @@ class GeneratedKernelTest {
         }
     }
 
+    /**
+     * The vector loop filters lanes by a float compare against the threshold's value before the
+     * exact key test. Values from a small set that straddles the compare's edge cases (signed
+     * zeros, whose keys differ while they compare equal; NaN of both signs, which compare false;
+     * infinities; subnormals) make ties at the threshold common, with thresholds on each of them.
+     */
+    @ParameterizedTest(name = "max={0} k={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true,1", "true,3", "true,10", "false,1", "false,3", "false,10"})
+    void thresholdFilterKeepsEveryLaneTheExactKeysWant(boolean max, int k) {
+        float[] values = {0.0f, -0.0f, Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, 1.0f, -1.0f};
+        Random rnd = new Random(k * 7L + (max ? 1 : 0));
+        for (int trial = 0; trial < 50; trial++) {
+            int rows = 1 + rnd.nextInt(4);
+            int cols = 1 + rnd.nextInt(300);
+            // per trial a subset of the values, so that some thresholds sit on a zero or a NaN
+            float[] pool = new float[1 + rnd.nextInt(values.length)];
+            for (int i = 0; i < pool.length; i++) {
+                pool[i] = values[rnd.nextInt(values.length)];
+            }
+            float[] data = new float[rows * cols];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = pool[rnd.nextInt(pool.length)];
+            }
+            MemorySegment tile = MemorySegment.ofArray(data);
+            RowTopK simd = new RowTopK(rows, k);
+            RowTopK scalar = new RowTopK(rows, k);
+            Kernels.scanner(new Epilogue.Score(), max).threshold(tile, cols, rows, cols, 0, 0, 0, SideInputs.NONE, simd);
+            new ScalarScanner(new Epilogue.Score(), max, false).threshold(tile, cols, rows, cols, 0, 0, 0,
+                    SideInputs.NONE, scalar);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(scalar.count(r), simd.count(r), "trial " + trial + " row " + r);
+                for (int i = 0; i < scalar.count(r); i++) {
+                    assertEquals(scalar.key(r, i), simd.key(r, i), "trial " + trial + " key " + i + " of row " + r);
+                    assertEquals(scalar.index(r, i), simd.index(r, i), "trial " + trial + " index " + i + " of row " + r);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} max={1} {2}x{3}")
     @MethodSource("cases")
     void simdBinsKernelEqualsScalarTwin(Epilogue e, boolean max, int rows, int cols) {
