@@ -8,7 +8,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import io.ann4j.compiler.ir.DType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * ann4j's lowering of the seed's MIPS program against the module JAX itself printed for it:
@@ -49,8 +52,52 @@ class JaxLoweringConformanceTest {
         assertEquals(List.of(), StableHloChecker.check(fixture()), "the checker accepts JAX's own module");
     }
 
+    /**
+     * The same program with half-precision operands (issue 9), against JAX 0.11.2's modules for
+     * qy [200, 128] and db [3000, 128] in each pair of dtypes (made by {@code
+     * tools/device/jax_half_lowering.py} on its CUDA plugin). Where the dtypes differ, both convert
+     * the half database to f32 before the product (jnp.dot's promotion: JAX converts it after its
+     * transpose, and also "converts" the f32 queries to themselves); where they agree, the product,
+     * the comparator, the init value and the results stay in the half type.
+     */
+    @ParameterizedTest(name = "qy {0}, db {1}")
+    @CsvSource({"F32,BF16", "BF16,BF16", "F32,F16", "F16,F16"})
+    void halfPrecisionProgramsLowerAsJaxLowersThem(DType qyType, DType dbType) throws IOException {
+        String name = "/stablehlo/jax/jax-0.11.2-cuda-mips-" + qyType.name().toLowerCase() + "-"
+                + dbType.name().toLowerCase() + "-200x3000x128-k10.mlir";
+        String jaxModule = fixture(name);
+        List<String> jax = lines(jaxModule);
+        List<String> ours = lines(StableHloEmitter.emit(StableHloEmitterTest.halfMips(qyType, dbType), "mips", false));
+        String scores = qyType == dbType ? qyType.name().toLowerCase() : "f32";
+
+        assertEquals(function(jax, "@top_k_gt_" + scores + "_comparator"), function(ours, "@top_k_gt_" + scores + "_comparator"));
+        assertEquals(line(jax, "func.func public @main").replaceAll(" \\{jax\\.result_info = \"[^\"]*\"}", ""),
+                line(ours, "func.func public @main"));
+        assertEquals(afterOperands(line(jax, "@ApproxTopK(")), afterOperands(line(ours, "@ApproxTopK(")));
+        for (String op : List.of("stablehlo.iota", "dense<-1>", "stablehlo.constant dense<0x")) {
+            assertEquals(withoutNames(line(jax, op)), withoutNames(line(ours, op)), op);
+        }
+        String jaxDot = line(jax, "stablehlo.dot_general");
+        String ourDot = line(ours, "stablehlo.dot_general");
+        assertEquals(jaxDot.substring(jaxDot.lastIndexOf("->")), ourDot.substring(ourDot.lastIndexOf("->")));
+        assertTrue(jaxDot.contains("precision = [DEFAULT, DEFAULT]") && ourDot.contains("precision = [DEFAULT, DEFAULT]"));
+        String half = dbType.name().toLowerCase();
+        if (qyType == dbType) {
+            assertTrue(jax.stream().noneMatch(l -> l.contains("stablehlo.convert")), jaxModule);
+            assertTrue(ours.stream().noneMatch(l -> l.contains("stablehlo.convert")), String.join("\n", ours));
+        } else {
+            assertTrue(line(jax, "stablehlo.convert %0").endsWith("(tensor<128x3000x" + half + ">) -> tensor<128x3000xf32>"));
+            assertTrue(line(ours, "stablehlo.convert %arg1").endsWith("(tensor<3000x128x" + half + ">) -> tensor<3000x128xf32>"));
+        }
+        assertEquals(List.of(), StableHloChecker.check(jaxModule), "the checker accepts JAX's own module");
+    }
+
     private static String fixture() throws IOException {
-        try (InputStream in = JaxLoweringConformanceTest.class.getResourceAsStream(FIXTURE)) {
+        return fixture(FIXTURE);
+    }
+
+    private static String fixture(String name) throws IOException {
+        try (InputStream in = JaxLoweringConformanceTest.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
