@@ -12,6 +12,7 @@ import io.ann4j.compiler.ops.DotGeneral;
 import io.ann4j.compiler.ops.Transpose;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.passes.Pipeline;
+import io.ann4j.runtime.cpu.dense.Rounding;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
@@ -47,9 +48,17 @@ record MipsProblem(int q, int n, int d, int k, float recall, long seed) {
 
     /** The program as the DSL traces it, after the compiler's pipeline (what a backend is given). */
     Graph graph() {
+        return graph(DType.F32);
+    }
+
+    /**
+     * The program over a database stored as {@code dbType} (f32, bf16 or f16; the queries stay
+     * f32, and the product promotes the database to f32 as {@code jnp.dot} does).
+     */
+    Graph graph(DType dbType) {
         GraphBuilder b = new GraphBuilder();
         Value qy = b.parameter(TensorType.of(DType.F32, q, d));
-        Value db = b.parameter(TensorType.of(DType.F32, n, d));
+        Value db = b.parameter(TensorType.of(dbType, n, d));
         Value scores = b.add1(DotGeneral.dot(2), qy, b.add1(new Transpose(Dims.of(1, 0)), db));
         List<Value> r = b.add(new ApproxTopK(new ApproxTopKParams(k, -1, recall, true, -1, true)), List.of(scores));
         return Pipeline.optimize(b.build(r), CompileOptions.defaults());
@@ -63,6 +72,31 @@ record MipsProblem(int q, int n, int d, int k, float recall, long seed) {
     /** The queries, row-major {@code [q, d]}: standard normal draws of {@code Random(seed + 1)}. */
     float[] queries() {
         return draws(new Random(seed + 1), q * d);
+    }
+
+    /**
+     * The database's elements stored as {@code type} (bf16 or f16): each rounded to nearest even,
+     * as JAX converts, as raw 16-bit elements.
+     */
+    static short[] halfBits(float[] values, DType type) {
+        short[] out = new short[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = switch (type) {
+                case BF16 -> Rounding.toBf16Bits(values[i]);
+                case F16 -> Float.floatToFloat16(values[i]);
+                default -> throw new IllegalArgumentException("not a half type: " + type);
+            };
+        }
+        return out;
+    }
+
+    /** Raw bf16 or f16 elements widened to f32 (exact): the database the program really searches. */
+    static float[] widen(short[] bits, DType type) {
+        float[] out = new float[bits.length];
+        for (int i = 0; i < bits.length; i++) {
+            out[i] = type == DType.BF16 ? Rounding.fromBf16Bits(bits[i]) : Float.float16ToFloat(bits[i]);
+        }
+        return out;
     }
 
     private static float[] draws(Random random, int count) {

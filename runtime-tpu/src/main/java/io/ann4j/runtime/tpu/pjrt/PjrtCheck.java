@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * java -cp ... io.ann4j.runtime.tpu.pjrt.PjrtCheck --plugin /path/xla_cuda_plugin.so [--platform cuda]
  *      [--options preallocate=false,memory_fraction=0.5]
  *      [--q 1024] [--n 100000] [--d 128] [--k 10] [--recall 0.95] [--seed 42] [--runs 10]
- *      [--out DIR] [--reference DIR] [--write-inputs] [--try-tpu-lowering]
+ *      [--db-dtype f32|bf16|f16] [--out DIR] [--reference DIR] [--write-inputs] [--try-tpu-lowering]
  * java -cp ... io.ann4j.runtime.tpu.pjrt.PjrtCheck --cpu --out DIR [same shape options]
  * java -cp ... io.ann4j.runtime.tpu.pjrt.PjrtCheck --emit-only --platform tpu|cuda|cpu [shape options]
  * </pre>
@@ -37,7 +37,11 @@ import java.util.stream.Collectors;
  * values, the exact indices and {@code check.json} (every figure; {@code --write-inputs} adds
  * {@code qy.npy} and {@code db.npy} for NumPy/JAX). The process exits with 1 when a check fails:
  * an index out of range, values not sorted, a value that is not the score at its index, or recall
- * under the target. No test depends on a plugin: this is for the machines that have one.
+ * under the target. With {@code --db-dtype bf16|f16} the database is stored and uploaded in that
+ * type (rounded to nearest even, as JAX converts; the queries stay f32), the program is the half
+ * lowering ({@code stablehlo.convert} of the database, then the f32 product), and the answer is
+ * judged against exact search over the rounded database, which is what the program searches. No
+ * test depends on a plugin: this is for the machines that have one.
  */
 public final class PjrtCheck {
     private final Map<String, Object> report = new LinkedHashMap<>();
@@ -54,7 +58,7 @@ public final class PjrtCheck {
 
     /** Writes the module for {@code --platform} to {@code --out} and prints it; no plugin needed. */
     private int emit(Options o) throws IOException {
-        String module = module(o.problem().graph(), o.platform);
+        String module = module(o.problem().graph(o.dbType), o.platform);
         Files.writeString(o.out().resolve("mips_" + o.platform + ".mlir"), module);
         System.out.print(module);
         return 0;
@@ -68,10 +72,10 @@ public final class PjrtCheck {
     /** Writes the CPU backend's answer for the problem to {@code --out}. */
     private int cpu(Options o) throws IOException {
         MipsProblem p = o.problem();
-        float[] db = p.database();
+        float[] db = o.searchedDatabase(p);
         float[] qy = p.queries();
         long t0 = System.nanoTime();
-        CpuReference.Answer a = CpuReference.search(p, qy, db);
+        CpuReference.Answer a = CpuReference.search(p, qy, db, o.dbType);
         log("cpu backend: searched in %.1f ms (first call, compile included)", (System.nanoTime() - t0) / 1e6);
         int[] exact = p.exactTopK(qy, db);
         log("cpu backend: recall %.4f against exact search", p.recallOf(a.indices(), exact));
@@ -91,6 +95,7 @@ public final class PjrtCheck {
         report.put("d", p.d());
         report.put("k", p.k());
         report.put("recall_target", p.recall());
+        report.put("db_dtype", o.dbType.shortName());
 
         long t = System.nanoTime();
         PjrtPlugin plugin = PjrtPlugin.load(o.plugin);
@@ -106,7 +111,7 @@ public final class PjrtCheck {
             log("client: %s, platform version %s, device 0 is %s (%.0f ms)", client, report.get("platform_version"),
                     report.get("device"), report.get("client_ms"));
 
-            Graph graph = p.graph();
+            Graph graph = p.graph(o.dbType);
             String module = module(graph, o.platform);
             Files.writeString(out.resolve("mips_" + o.platform + ".mlir"), module);
             if (o.tryTpuLowering && !o.platform.equals("tpu")) {
@@ -119,7 +124,7 @@ public final class PjrtCheck {
             log("compiled the %s lowering in %.0f ms; %d output(s)", o.platform, report.get("compile_ms"),
                     client.numOutputs(loaded));
 
-            float[] db = p.database();
+            float[] db = o.searchedDatabase(p);
             float[] qy = p.queries();
             if (o.writeInputs) {
                 CheckArrays.write(out.resolve("db.npy"), db, p.n(), p.d());
@@ -129,7 +134,10 @@ public final class PjrtCheck {
             int[] indices = new int[p.q() * p.k()];
             try (Arena arena = Arena.ofShared()) {
                 MemorySegment qyHost = arena.allocate((long) qy.length * 4, 64).copyFrom(MemorySegment.ofArray(qy));
-                MemorySegment dbHost = arena.allocate((long) db.length * 4, 64).copyFrom(MemorySegment.ofArray(db));
+                MemorySegment dbHost = o.dbType == DType.F32
+                        ? arena.allocate((long) db.length * 4, 64).copyFrom(MemorySegment.ofArray(db))
+                        : arena.allocate((long) db.length * 2, 64)
+                                .copyFrom(MemorySegment.ofArray(MipsProblem.halfBits(db, o.dbType)));
                 MemorySegment valuesHost = arena.allocate((long) values.length * 4, 64);
                 MemorySegment indicesHost = arena.allocate((long) indices.length * 4, 64);
                 double[] callMs = new double[o.runs];
@@ -139,7 +147,7 @@ public final class PjrtCheck {
                     long c0 = System.nanoTime();
                     MemorySegment[] inputs = {
                         client.upload(qyHost, DType.F32, new long[] {p.q(), p.d()}),
-                        client.upload(dbHost, DType.F32, new long[] {p.n(), p.d()})};
+                        client.upload(dbHost, o.dbType, new long[] {p.n(), p.d()})};
                     long e0 = System.nanoTime();
                     MemorySegment[] outputs = client.execute(loaded, inputs, 2);
                     executeMs[r] = ms(e0);
@@ -160,7 +168,8 @@ public final class PjrtCheck {
                 report.put("execute_ms", median(executeMs));
                 log("ran %d times: first call %.1f ms; median call %.1f ms (upload %.1f MB, run, download); "
                         + "median execute %.2f ms (queued until its completion event)", o.runs, callMs[0],
-                        report.get("call_ms"), (qy.length + db.length) * 4 / 1e6, report.get("execute_ms"));
+                        report.get("call_ms"), (qy.length * 4 + db.length * (long) o.dbType.byteSize()) / 1e6,
+                        report.get("execute_ms"));
             } finally {
                 client.destroyExecutable(loaded);
             }
@@ -276,7 +285,7 @@ public final class PjrtCheck {
 
     /** The command line. */
     private record Options(Path plugin, String platform, List<PjrtOption> clientOptions, boolean cpu, boolean emitOnly,
-                           int q, int n, int d, int k, float recall,
+                           int q, int n, int d, int k, float recall, DType dbType,
                            long seed, int runs, Path outDir, Path reference, boolean writeInputs,
                            boolean tryTpuLowering) {
         static Options parse(String[] args) {
@@ -307,11 +316,30 @@ public final class PjrtCheck {
             return new Options(pluginPath, platform, clientOptions, cpu, emitOnly, integer(values, "--q", 1024),
                     integer(values, "--n", 100_000),
                     integer(values, "--d", 128), integer(values, "--k", 10),
-                    Float.parseFloat(values.getOrDefault("--recall", "0.95")),
+                    Float.parseFloat(values.getOrDefault("--recall", "0.95")), dbType(values.getOrDefault("--db-dtype", "f32")),
                     Long.parseLong(values.getOrDefault("--seed", "42")), integer(values, "--runs", 10),
                     Path.of(values.getOrDefault("--out", "pjrt-check")),
                     values.containsKey("--reference") ? Path.of(values.get("--reference")) : null,
                     values.containsKey("--write-inputs"), values.containsKey("--try-tpu-lowering"));
+        }
+
+        private static DType dbType(String name) {
+            return switch (name) {
+                case "f32" -> DType.F32;
+                case "bf16" -> DType.BF16;
+                case "f16" -> DType.F16;
+                default -> throw new IllegalArgumentException("PjrtCheck: --db-dtype must be f32, bf16 or f16, got '"
+                        + name + "'");
+            };
+        }
+
+        /**
+         * The database as the program searches it: the seeded f32 draws, or those rounded to the
+         * half type (the values its stored elements widen to).
+         */
+        float[] searchedDatabase(MipsProblem p) {
+            float[] db = p.database();
+            return dbType == DType.F32 ? db : MipsProblem.widen(MipsProblem.halfBits(db, dbType), dbType);
         }
 
         private static int integer(Map<String, String> values, String name, int fallback) {

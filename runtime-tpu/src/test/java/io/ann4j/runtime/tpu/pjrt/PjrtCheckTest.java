@@ -70,6 +70,38 @@ class PjrtCheckTest {
     }
 
     @Test
+    void aHalfDatabaseIsStoredRoundedToNearestEvenAndTheProgramConvertsIt() {
+        MipsProblem p = new MipsProblem(16, 300, 32, 10, 0.9f, 1);
+        float[] db = {1f + 0x1p-8f, 1f + 3 * 0x1p-8f, -0f, 65520f, 1f + 0x1p-11f};
+        short[] bf16 = MipsProblem.halfBits(db, io.ann4j.compiler.ir.DType.BF16);
+        assertArrayEquals(new float[] {1f, 1f + 0x1p-6f, -0f, 65536f, 1f},
+                MipsProblem.widen(bf16, io.ann4j.compiler.ir.DType.BF16)); // ties to even
+        short[] f16 = MipsProblem.halfBits(db, io.ann4j.compiler.ir.DType.F16);
+        float[] wide = MipsProblem.widen(f16, io.ann4j.compiler.ir.DType.F16);
+        assertEquals(Float.POSITIVE_INFINITY, wide[3], "65520 rounds past f16's largest finite value");
+        assertEquals(1f, wide[4], "a tie at f16's last place goes to the even 1.0");
+        assertThrows(IllegalArgumentException.class, () -> MipsProblem.halfBits(db, io.ann4j.compiler.ir.DType.F32));
+        String module = StableHloEmitter.emit(p.graph(io.ann4j.compiler.ir.DType.BF16), "mips", false);
+        assertTrue(module.contains("%arg1: tensor<300x32xbf16>")
+                && module.contains("stablehlo.convert %arg1 : (tensor<300x32xbf16>) -> tensor<300x32xf32>"), module);
+        assertEquals(List.of(), StableHloChecker.check(module));
+    }
+
+    @Test
+    void theCpuReferenceSearchesAHalfDatabaseAsStored() {
+        MipsProblem p = new MipsProblem(32, 3000, 32, 10, 0.95f, 5);
+        float[] qy = p.queries();
+        for (io.ann4j.compiler.ir.DType type : List.of(io.ann4j.compiler.ir.DType.BF16, io.ann4j.compiler.ir.DType.F16)) {
+            float[] stored = MipsProblem.widen(MipsProblem.halfBits(p.database(), type), type);
+            CpuReference.Answer a = CpuReference.search(p, qy, stored, type);
+            assertTrue(p.recallOf(a.indices(), p.exactTopK(qy, stored)) >= 0.95, type.toString());
+            for (int i = 0; i < a.indices().length; i++) {
+                assertEquals(MipsProblem.score(qy, stored, p.d(), i / p.k(), a.indices()[i]), a.values()[i], 1e-3);
+            }
+        }
+    }
+
+    @Test
     void badShapesAreRefusedWithTheirValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MipsProblem(4, 5, 8, 6, 0.95f, 1));
         assertTrue(e.getMessage().contains("k=6") && e.getMessage().contains("n=5"), e.getMessage());
