@@ -38,32 +38,33 @@ public record RowSparseGradient(Tensor indices, Tensor updates, TensorType dense
                 distinct++;
             }
         }
+        // the output row of each update, in sorted order: a new row where the id changes
         int[] out = new int[distinct];
+        int[] target = new int[order.length];
+        int row = -1;
+        for (int i = 0; i < order.length; i++) {
+            if (i == 0 || ids[order[i]] != ids[order[i - 1]]) {
+                out[++row] = ids[order[i]];
+            }
+            target[i] = row;
+        }
         int width = Math.toIntExact(upd.size(1));
         INDArray values;
         if (upd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
             double[] src = upd.dup('c').data().asDouble();
             double[] sum = new double[distinct * width];
-            int row = -1;
             for (int i = 0; i < order.length; i++) {
-                if (i == 0 || ids[order[i]] != ids[order[i - 1]]) {
-                    out[++row] = ids[order[i]];
-                }
                 for (int c = 0; c < width; c++) {
-                    sum[row * width + c] += src[order[i] * width + c];
+                    sum[target[i] * width + c] += src[order[i] * width + c];
                 }
             }
             values = Nd4j.create(sum, new long[] {distinct, width}, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         } else {
             float[] src = upd.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
             float[] sum = new float[distinct * width];
-            int row = -1;
             for (int i = 0; i < order.length; i++) {
-                if (i == 0 || ids[order[i]] != ids[order[i - 1]]) {
-                    out[++row] = ids[order[i]];
-                }
                 for (int c = 0; c < width; c++) {
-                    sum[row * width + c] += src[order[i] * width + c];
+                    sum[target[i] * width + c] += src[order[i] * width + c];
                 }
             }
             values = Nd4j.create(sum, new long[] {distinct, width}, org.nd4j.linalg.api.buffer.DataType.FLOAT);

@@ -45,25 +45,23 @@ class HalfRoundingTest {
 
     @Property(tries = 3000, seed = "9")
     void bf16RoundingMatchesTheDefinition(@ForAll("floats") float x) {
-        int expected = HalfReference.BF16.round(x);
-        int got = Rounding.toBf16Bits(x) & 0xffff;
-        if (Float.isNaN(x)) {
-            assertTrue(HalfReference.BF16.isNaN(got), "NaN stays NaN");
-            assertEquals(expected >>> 15, got >>> 15, "NaN keeps its sign");
-        } else {
-            assertEquals(Integer.toHexString(expected), Integer.toHexString(got), "bf16 of " + x);
-        }
+        assertRoundsAsDefined(HalfReference.BF16, x, Rounding.toBf16Bits(x), "bf16");
     }
 
     @Property(tries = 3000, seed = "9")
     void f16RoundingMatchesTheDefinition(@ForAll("floats") float x) {
-        int expected = HalfReference.F16.round(x);
-        int got = Float.floatToFloat16(x) & 0xffff;
+        assertRoundsAsDefined(HalfReference.F16, x, Float.floatToFloat16(x), "f16");
+    }
+
+    /** {@code bits} against the reference's rounding of {@code x}: equal, or for NaN a NaN of the same sign. */
+    private static void assertRoundsAsDefined(HalfReference reference, float x, short bits, String type) {
+        int expected = reference.round(x);
+        int got = bits & 0xffff;
         if (Float.isNaN(x)) {
-            assertTrue(HalfReference.F16.isNaN(got), "NaN stays NaN");
+            assertTrue(reference.isNaN(got), "NaN stays NaN");
             assertEquals(expected >>> 15, got >>> 15, "NaN keeps its sign");
         } else {
-            assertEquals(Integer.toHexString(expected), Integer.toHexString(got), "f16 of " + x);
+            assertEquals(Integer.toHexString(expected), Integer.toHexString(got), type + " of " + x);
         }
     }
 

@@ -32,22 +32,10 @@ class JaxLoweringConformanceTest {
         List<String> jax = lines(fixture());
         List<String> ours = lines(StableHloEmitter.emit(StableHloEmitterTest.mips(1024, 100_000, true), "mips", false));
 
-        // the comparator function, whole
-        assertEquals(function(jax, "@top_k_gt_f32_comparator"), function(ours, "@top_k_gt_f32_comparator"));
-        // main's signature, without JAX's result names
-        assertEquals(line(jax, "func.func public @main").replaceAll(" \\{jax\\.result_info = \"[^\"]*\"}", ""),
-                line(ours, "func.func public @main"));
-        // the ApproxTopK call: operands in the same roles, attributes and types identical
-        assertEquals(afterOperands(line(jax, "@ApproxTopK(")), afterOperands(line(ours, "@ApproxTopK(")));
-        for (String op : List.of("stablehlo.iota", "dense<-1>", "dense<0xFF800000>")) {
-            assertEquals(withoutNames(line(jax, op)), withoutNames(line(ours, op)), op);
-        }
-        // the product: JAX transposes first, ann4j folds the transpose; same result type and precision
-        String jaxDot = line(jax, "stablehlo.dot_general");
-        String ourDot = line(ours, "stablehlo.dot_general");
-        assertTrue(jaxDot.contains("contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT]"), jaxDot);
-        assertTrue(ourDot.contains("contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT]"), ourDot);
-        assertEquals(jaxDot.substring(jaxDot.lastIndexOf("->")), ourDot.substring(ourDot.lastIndexOf("->")));
+        assertSelectionAgrees(jax, ours, "f32", "dense<0xFF800000>");
+        // the product: JAX transposes first, ann4j folds the transpose; same precision
+        assertTrue(line(jax, "stablehlo.dot_general").contains("contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT]"));
+        assertTrue(line(ours, "stablehlo.dot_general").contains("contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT]"));
         assertTrue(line(jax, "stablehlo.transpose").contains("dims = [1, 0]"));
         assertEquals(List.of(), StableHloChecker.check(fixture()), "the checker accepts JAX's own module");
     }
@@ -70,17 +58,9 @@ class JaxLoweringConformanceTest {
         List<String> ours = lines(StableHloEmitter.emit(StableHloEmitterTest.halfMips(qyType, dbType), "mips", false));
         String scores = qyType == dbType ? qyType.name().toLowerCase() : "f32";
 
-        assertEquals(function(jax, "@top_k_gt_" + scores + "_comparator"), function(ours, "@top_k_gt_" + scores + "_comparator"));
-        assertEquals(line(jax, "func.func public @main").replaceAll(" \\{jax\\.result_info = \"[^\"]*\"}", ""),
-                line(ours, "func.func public @main"));
-        assertEquals(afterOperands(line(jax, "@ApproxTopK(")), afterOperands(line(ours, "@ApproxTopK(")));
-        for (String op : List.of("stablehlo.iota", "dense<-1>", "stablehlo.constant dense<0x")) {
-            assertEquals(withoutNames(line(jax, op)), withoutNames(line(ours, op)), op);
-        }
-        String jaxDot = line(jax, "stablehlo.dot_general");
-        String ourDot = line(ours, "stablehlo.dot_general");
-        assertEquals(jaxDot.substring(jaxDot.lastIndexOf("->")), ourDot.substring(ourDot.lastIndexOf("->")));
-        assertTrue(jaxDot.contains("precision = [DEFAULT, DEFAULT]") && ourDot.contains("precision = [DEFAULT, DEFAULT]"));
+        assertSelectionAgrees(jax, ours, scores, "stablehlo.constant dense<0x");
+        assertTrue(line(jax, "stablehlo.dot_general").contains("precision = [DEFAULT, DEFAULT]")
+                && line(ours, "stablehlo.dot_general").contains("precision = [DEFAULT, DEFAULT]"));
         String half = dbType.name().toLowerCase();
         if (qyType == dbType) {
             assertTrue(jax.stream().noneMatch(l -> l.contains("stablehlo.convert")), jaxModule);
@@ -90,6 +70,26 @@ class JaxLoweringConformanceTest {
             assertTrue(line(ours, "stablehlo.convert %arg1").endsWith("(tensor<3000x128x" + half + ">) -> tensor<3000x128xf32>"));
         }
         assertEquals(List.of(), StableHloChecker.check(jaxModule), "the checker accepts JAX's own module");
+    }
+
+    /**
+     * What both programs share with JAX's module whatever the dtypes: the comparator function,
+     * whole; main's signature, without JAX's result names; the ApproxTopK call (operands in the
+     * same roles, attributes and types identical); the iota, the -1 and the init value (the line
+     * holding {@code initConstant}); and the product's result type.
+     */
+    private static void assertSelectionAgrees(List<String> jax, List<String> ours, String scores, String initConstant) {
+        String comparator = "@top_k_gt_" + scores + "_comparator";
+        assertEquals(function(jax, comparator), function(ours, comparator));
+        assertEquals(line(jax, "func.func public @main").replaceAll(" \\{jax\\.result_info = \"[^\"]*\"}", ""),
+                line(ours, "func.func public @main"));
+        assertEquals(afterOperands(line(jax, "@ApproxTopK(")), afterOperands(line(ours, "@ApproxTopK(")));
+        for (String op : List.of("stablehlo.iota", "dense<-1>", initConstant)) {
+            assertEquals(withoutNames(line(jax, op)), withoutNames(line(ours, op)), op);
+        }
+        String jaxDot = line(jax, "stablehlo.dot_general");
+        String ourDot = line(ours, "stablehlo.dot_general");
+        assertEquals(jaxDot.substring(jaxDot.lastIndexOf("->")), ourDot.substring(ourDot.lastIndexOf("->")));
     }
 
     private static String fixture() throws IOException {
