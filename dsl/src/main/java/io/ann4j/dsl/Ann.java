@@ -46,4 +46,25 @@ public final class Ann {
     public static double recall(Tensor neighbors, Tensor trueNeighbors) {
         return recall(neighbors.array(), trueNeighbors.array());
     }
+
+    /**
+     * Prepares a database for many searches: an immutable snapshot that jitted functions take in
+     * place of the array, and from which the backend keeps what it derives across calls (on the
+     * CPU, the int8 copy that approximate searches score with, and an L2 or cosine search's norms).
+     * See {@link Prepared}.
+     *
+     * @param database an {@code INDArray}, {@link Tensor}, {@code float[][]} or {@code float[]}
+     * @throws IllegalArgumentException if {@code database} is null, empty or of another type
+     */
+    public static Prepared prepare(Object database) {
+        if (database instanceof Prepared p) {
+            return p;
+        }
+        INDArray a = NdArrays.toArray(database, 0);
+        if (a.isEmpty()) {
+            throw new IllegalArgumentException("prepare: the database is empty, shape "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        return new Prepared(io.ann4j.compiler.spi.PreparedArray.copyOf(a));
+    }
 }

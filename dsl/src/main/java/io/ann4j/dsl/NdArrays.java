@@ -92,10 +92,11 @@ final class NdArrays {
             case null -> throw new IllegalArgumentException("argument " + position + " is null");
             case INDArray a -> a;
             case Tensor t -> t.array();
+            case Prepared p -> p.snapshot();
             case float[][] rows -> fromRows(rows);
             case float[] flat -> fromFlat(flat, flat.length);
             default -> throw new IllegalArgumentException("argument " + position + " has unsupported type "
-                    + arg.getClass().getName() + "; pass an INDArray, a Tensor, a float[][] or a float[]");
+                    + arg.getClass().getName() + "; pass an INDArray, a Tensor, a Prepared, a float[][] or a float[]");
         };
     }
 }

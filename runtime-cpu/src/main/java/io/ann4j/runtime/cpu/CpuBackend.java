@@ -5,14 +5,18 @@ import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.spi.Backend;
 import io.ann4j.compiler.spi.Executable;
 import io.ann4j.runtime.cpu.kernel.Kernels;
-import io.ann4j.runtime.cpu.search.SelectionPlan;
+import io.ann4j.runtime.cpu.search.SearchOptions;
 
 /**
  * The CPU backend: ND4J (OpenBLAS) for dense ops, tiled gemm with generated Vector API epilogues
  * for fused searches. Options: {@code cpu.selection} = {@code threshold} (default, exact) or
  * {@code bins} (the TPU's algorithm); {@code cpu.halfCandidates} = {@code auto} (default) or the
  * number of candidates per query that a search over a bf16 or f16 database re-ranks in f32
- * (see {@link io.ann4j.runtime.cpu.search.HalfSearch}).
+ * (see {@link io.ann4j.runtime.cpu.search.HalfSearch}); {@code cpu.product} = {@code auto}
+ * (default: approximate f32 searches score with int8 products and re-rank exactly where the CPU has
+ * VNNI), {@code int8} or {@code f32}; {@code cpu.int8Candidates} = {@code auto} or a count;
+ * {@code cpu.int8Scaling} = {@code row} or {@code dimension-row} (see {@link SearchOptions} and
+ * {@link io.ann4j.runtime.cpu.search.Int8Search}).
  */
 public final class CpuBackend implements Backend {
     public static final String NAME = "cpu";
@@ -30,15 +34,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Executable compile(Graph graph, CompileOptions options) {
-        String selection = options.option(SelectionPlan.OPTION, "threshold");
-        if (!selection.equals("threshold") && !selection.equals("bins")) {
-            throw new IllegalArgumentException(SelectionPlan.OPTION + " must be 'threshold' or 'bins', got '" + selection + "'");
-        }
-        String candidates = options.option(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION, "auto");
-        if (!candidates.equals("auto") && !candidates.matches("\\d{1,9}")) {
-            throw new IllegalArgumentException(io.ann4j.runtime.cpu.search.HalfSearch.CANDIDATES_OPTION
-                    + " must be 'auto' or a number of candidates per query, got '" + candidates + "'");
-        }
-        return new CpuExecutable(graph, selection, candidates);
+        return new CpuExecutable(graph, SearchOptions.of(options));
     }
 }

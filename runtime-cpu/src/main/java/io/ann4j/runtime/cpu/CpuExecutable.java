@@ -25,12 +25,14 @@ import io.ann4j.compiler.ops.TopK;
 import io.ann4j.compiler.ops.Transpose;
 import io.ann4j.compiler.ops.UnaryOp;
 import io.ann4j.compiler.spi.Executable;
+import io.ann4j.compiler.spi.PreparedArray;
 import io.ann4j.runtime.cpu.dense.DenseOps;
 import io.ann4j.runtime.cpu.dense.GatherRowsOp;
 import io.ann4j.runtime.cpu.dense.Rounding;
 import io.ann4j.runtime.cpu.dense.SortKeyValues;
 import io.ann4j.runtime.cpu.kernel.Epilogue;
 import io.ann4j.runtime.cpu.search.RegionPlan;
+import io.ann4j.runtime.cpu.search.SearchOptions;
 import io.ann4j.runtime.cpu.search.TopKSearch;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,16 +56,21 @@ final class CpuExecutable implements Executable {
     private final List<Step> steps = new ArrayList<>();
     /** Per step, which inputs it takes in half-precision storage (the others come widened to f32). */
     private final List<java.util.Set<Integer>> halfInputs = new ArrayList<>();
+    /**
+     * Per step, whether its outputs may be kept with prepared inputs: a dense step (not a search)
+     * whose inputs are all {@link PreparedArray prepared} computes the same arrays on every call
+     * (an L2 search's norms, a cosine search's normalised rows), so they are computed once and
+     * kept, themselves prepared, so the search that reads them finds its int8 copy too.
+     */
+    private final List<Boolean> memoizable = new ArrayList<>();
 
-    CpuExecutable(Graph graph, String selection) {
-        this(graph, selection, "auto");
-    }
-
-    /** @param halfCandidates candidates per query of half-precision searches ({@code auto} or a count) */
-    CpuExecutable(Graph graph, String selection, String halfCandidates) {
+    /** @param options the fused searches' options (selection, candidates, product) */
+    CpuExecutable(Graph graph, SearchOptions options) {
         this.graph = graph;
         for (Node n : graph.nodes()) {
-            steps.add(lower(n, selection, halfCandidates));
+            steps.add(lower(n, options));
+            memoizable.add(!n.inputs().isEmpty() && !(n.op() instanceof FusedRegion) && !(n.op() instanceof TopK)
+                    && !(n.op() instanceof ApproxTopK));
             java.util.Set<Integer> half = new java.util.HashSet<>();
             if (n.op() instanceof FusedRegion f) {
                 RegionPlan plan = RegionPlan.of(f.body());
@@ -107,7 +114,10 @@ final class CpuExecutable implements Executable {
                 ins.add(stored && !halfInputs.get(s).contains(i)
                         ? widened.computeIfAbsent(v, x -> Rounding.halfToFloat(a)) : a);
             }
-            List<INDArray> outs = steps.get(s).run(ins);
+            List<INDArray> outs = memoizable.get(s) ? memoized(s, ins) : null;
+            if (outs == null) {
+                outs = steps.get(s).run(ins);
+            }
             for (int i = 0; i < outs.size(); i++) {
                 env.put(n.outputs().get(i), outs.get(i));
             }
@@ -124,10 +134,33 @@ final class CpuExecutable implements Executable {
             if (r.type().dtype().isHalf()) {
                 results.add(Rounding.floatToHalf(a, r.type().dtype()));
             } else {
-                results.add(a.dataType() == storage ? (isOneOf(a, inputs) ? a.dup('c') : a) : a.castTo(storage));
+                boolean shared = isOneOf(a, inputs) || PreparedArray.lookup(a) != null;
+                results.add(a.dataType() == storage ? (shared ? a.dup('c') : a) : a.castTo(storage));
             }
         }
         return results;
+    }
+
+    /** Step {@code s}'s outputs kept with its prepared inputs, or null when an input is not prepared. */
+    private List<INDArray> memoized(int s, List<INDArray> ins) {
+        List<Object> key = new ArrayList<>(ins.size() + 2);
+        key.add(this);
+        key.add(s);
+        PreparedArray first = null;
+        for (INDArray in : ins) {
+            PreparedArray p = PreparedArray.lookup(in);
+            if (p == null) {
+                return null;
+            }
+            first = first == null ? p : first;
+            key.add(p);
+        }
+        List<PreparedArray> kept = first.derivedArrays(key, () -> steps.get(s).run(ins));
+        List<INDArray> outs = new ArrayList<>(kept.size());
+        for (PreparedArray p : kept) {
+            outs.add(p.array());
+        }
+        return outs;
     }
 
     /** By identity: {@code List.contains} would compare arrays element by element. */
@@ -140,7 +173,8 @@ final class CpuExecutable implements Executable {
         return false;
     }
 
-    private static Step lower(Node n, String selection, String halfCandidates) {
+    private static Step lower(Node n, SearchOptions options) {
+        String selection = options.selection();
         TensorType out = n.outputs().get(0).type();
         Op op = n.op();
         return switch (op) {
@@ -172,7 +206,7 @@ final class CpuExecutable implements Executable {
                 RegionPlan plan = RegionPlan.of(f.body());
                 TensorType scores = f.body().nodes().get(f.body().nodes().size() - 1).inputs().get(0).type();
                 TopKSearch.prepareKernel(plan.epilogue(), plan.reduction(), scores);
-                yield in -> TopKSearch.fused(plan, in, scores, selection, halfCandidates);
+                yield in -> TopKSearch.fused(plan, in, scores, options);
             }
         };
     }

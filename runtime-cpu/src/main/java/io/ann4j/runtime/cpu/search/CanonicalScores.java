@@ -85,7 +85,7 @@ final class CanonicalScores {
         }
     }
 
-    private static float dot32(RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n, int q, int j) {
+    static float dot32(RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n, int q, int j) {
         int depth = plan.depth();
         if (!plan.transA() && plan.transB()) {
             return rowDot(lhs, (long) q * depth, rhs, (long) j * depth, depth);

@@ -1,10 +1,5 @@
 package io.ann4j.runtime.cpu.search;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
-
 /**
  * Which product a search over a half-precision database runs on.
  * <ul>
@@ -22,8 +17,7 @@ public final class HalfProducts {
     public static final String BF16_GEMM = "onednn-bf16";
     public static final String CONVERTED = "converted-f32";
 
-    private static final boolean BF16_INSTRUCTIONS = cpuFlags().stream()
-            .anyMatch(f -> f.equals("avx512_bf16") || f.equals("amx_bf16"));
+    private static final boolean BF16_INSTRUCTIONS = CpuFeatures.hasAny("avx512_bf16", "amx_bf16");
 
     private HalfProducts() {}
 
@@ -40,18 +34,5 @@ public final class HalfProducts {
     /** The path an approximate search over a half database takes here. */
     public static String path() {
         return usesBf16Gemm() ? BF16_GEMM : CONVERTED;
-    }
-
-    private static Set<String> cpuFlags() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) {
-                    return new java.util.HashSet<>(java.util.Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or not readable: no bf16 instructions assumed, the converted path serves
-        }
-        return Set.of();
     }
 }

@@ -1,16 +1,13 @@
 package io.ann4j.runtime.cpu.search;
 
-import io.ann4j.compiler.ops.TotalOrder;
 import io.ann4j.runtime.cpu.kernel.Epilogue;
 import io.ann4j.runtime.cpu.kernel.SideInputs;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import java.util.Arrays;
 
 /**
- * The second stage of a half-precision search: each query's candidates re-scored exactly in f32
- * and the best {@code outSize} kept, best first (key descending, then index ascending, the
- * selection's order). A score is the one {@link CanonicalScores} gives the f32 search over the
+ * The second stage of a half-precision search ({@link Rerank}) with the half database's exact
+ * scores: each query's candidates re-scored exactly in f32. A score is the one {@link CanonicalScores} gives the f32 search over the
  * widened database (the same sum in the same order, then the epilogue), so a half search returns
  * the f32 search's values bit for bit, sharded or not.
  */
@@ -26,28 +23,12 @@ final class HalfRerank {
      */
     static SearchRun.Result rerank(SearchRun.Result r, int outSize, RegionPlan plan, float[] queries,
                                    MemorySegment db, boolean bf16, int n, SideInputs sides, boolean isMax) {
-        SearchRun.Result out = new SearchRun.Result(new float[r.rows() * outSize], null, new int[r.rows() * outSize],
-                r.rows(), outSize);
-        // Queries are independent: ranges of them are re-ranked on the search's workers.
-        SearchRun.forEachRowRange(r.rows(), (from, to) -> rerankRows(r, out, from, to, plan, queries, db, bf16, n,
-                sides, isMax));
-        return out;
-    }
-
-    private static void rerankRows(SearchRun.Result r, SearchRun.Result out, int from, int to, RegionPlan plan,
-                                   float[] queries, MemorySegment db, boolean bf16, int n, SideInputs sides,
-                                   boolean isMax) {
         int depth = plan.depth();
-        int c = r.outSize();
-        int outSize = out.outSize();
         boolean rowMajor = !plan.transA() && plan.transB();
-        float[] row = new float[depth];
-        float[] lanes = new float[F.length()];
-        long[] packed = new long[c];
-        for (int qi = from; qi < to; qi++) {
-            int count = 0;
-            while (count < c && r.indices()[qi * c + count] >= 0) {
-                int j = r.indices()[qi * c + count];
+        return Rerank.rerank(r, outSize, isMax, new int[0], () -> {
+            float[] row = new float[depth];
+            float[] lanes = new float[F.length()];
+            return (qi, j) -> {
                 float dot;
                 if (rowMajor) {
                     dot = halfRowDot(queries, qi * depth, db, (long) j * depth, bf16, depth, lanes);
@@ -55,22 +36,9 @@ final class HalfRerank {
                     widenRow(db, bf16, plan.transB(), n, depth, j, row);
                     dot = sequentialDot(queries, qi * depth, row, depth);
                 }
-                float v = Epilogue.eval(plan.epilogue(), dot, qi, j, sides);
-                // best first = (key descending, index ascending) = packed (key, ~index) descending;
-                // the value comes back from its key (the total-order key is a bijection of the bits)
-                packed[count] = ((long) TotalOrder.selectKey(v, isMax) << 32) | (~j & 0xffffffffL);
-                count++;
-            }
-            Arrays.sort(packed, 0, count);
-            int base = qi * outSize;
-            for (int i = 0; i < outSize; i++) {
-                boolean present = i < count;
-                long p = present ? packed[count - 1 - i] : 0;
-                out.indices()[base + i] = present ? ~(int) p : -1;
-                out.values()[base + i] = present ? TotalOrder.valueOfSelectKey((int) (p >> 32), isMax)
-                        : (isMax ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
-            }
-        }
+                return Epilogue.eval(plan.epilogue(), dot, qi, j, sides);
+            };
+        });
     }
 
     /**

@@ -123,7 +123,7 @@ public final class HalfSearch {
     }
 
     /** The queries as a row-major f32 {@code [m, depth]} array (widened from half, transposed if stored {@code [D, M]}). */
-    private static float[] queries(INDArray lhs, boolean transA, int m, int depth) {
+    static float[] queries(INDArray lhs, boolean transA, int m, int depth) {
         INDArray f32 = isHalf(lhs) ? Rounding.halfToFloat(lhs) : NativeArrays.dense(lhs);
         if (transA) {
             f32 = f32.transpose().dup('c');

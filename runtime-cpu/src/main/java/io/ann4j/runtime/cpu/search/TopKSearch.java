@@ -25,18 +25,27 @@ public final class TopKSearch {
      * {@code [M, outSize]}.
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode) {
-        return fused(plan, inputs, scoreType, mode, "auto");
+        return fused(plan, inputs, scoreType, new SearchOptions(mode, "auto", "auto", "auto",
+                SearchOptions.DEFAULTS.scaling()));
     }
 
     /**
-     * As {@link #fused(RegionPlan, List, TensorType, String)}; a bf16 or f16 database (given as
-     * such: see {@link #acceptsHalf}) runs the half-precision search ({@link HalfSearch}) with
-     * {@code halfCandidates} ({@code auto} or a count) candidates per query.
+     * As {@link #fused(RegionPlan, List, TensorType, String)} with all the options: a bf16 or f16
+     * database (given as such: see {@link #acceptsHalf}) runs the half-precision search
+     * ({@link HalfSearch}); an approximate search over an f32 database the int8 search
+     * ({@link Int8Search}) where it applies.
      */
-    public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode,
-                                       String halfCandidates) {
+    public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType,
+                                       SearchOptions options) {
+        String mode = options.selection();
         if (HalfSearch.isHalf(inputs.get(plan.rhsInput())) && scoreType.dtype() != io.ann4j.compiler.ir.DType.F64) {
-            return HalfSearch.fused(plan, inputs, scoreType, mode, halfCandidates);
+            return HalfSearch.fused(plan, inputs, scoreType, mode, options.halfCandidates());
+        }
+        if (Int8Search.applies(plan, inputs, scoreType, options)) {
+            List<INDArray> r = Int8Search.fused(plan, inputs, scoreType, options);
+            if (r != null) {
+                return r;
+            }
         }
         DataType scores = scoreType.dtype() == io.ann4j.compiler.ir.DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
         INDArray lhs = NativeArrays.dense(operand(inputs.get(plan.lhsInput()), scores));
@@ -67,7 +76,7 @@ public final class TopKSearch {
     }
 
     /** A product operand in the product's dtype (half operands widened bit for bit). */
-    private static INDArray operand(INDArray a, DataType scores) {
+    static INDArray operand(INDArray a, DataType scores) {
         INDArray f = HalfSearch.isHalf(a) ? io.ann4j.runtime.cpu.dense.Rounding.halfToFloat(a) : a;
         return f.dataType() == scores ? f : f.castTo(scores);
     }

@@ -1,0 +1,246 @@
+package io.ann4j.runtime.cpu.quant;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Symmetric int8 quantization of f32 rows, by one definition for the database and the queries
+ * (the tests hold a scalar reference written from it):
+ * <ol>
+ *   <li>with dimension scales, {@code y[d] = x[d] * (float) (1.0 / dimScale[d])} (database) or
+ *   {@code y[d] = x[d] * dimScale[d]} (queries, which carry the scale the database divided out);
+ *   else {@code y = x};</li>
+ *   <li>{@code m = max |y[d]|}; a row with NaN or an infinity is flagged, its codes 0;</li>
+ *   <li>{@code code[d] = clamp(rint(y[d] * inv), -127, 127)} with {@code inv = (float) (127.0 / m)}
+ *   and the product in f32, rounded half to even ({@code Math.rint}); where {@code inv} overflows
+ *   f32 (m below ~3.7e-37) the product is taken in f64; all-zero rows get codes 0 and scale 0;</li>
+ *   <li>the row's scale is {@code m / 127f}.</li>
+ * </ol>
+ * -128 is never used, so the codes are symmetric and a u8 query code ({@code code + 128}) fits in
+ * 1..255. The largest magnitude maps to ±127 exactly: nothing saturates. The vector code rounds
+ * with the f32 magic-number trick ({@code (p + 1.5 * 2^23) - 1.5 * 2^23}, exact round-half-even
+ * for |p| below 2^22) and ends each row with a scalar tail, so any depth works on any vector width.
+ */
+public final class Int8Quantizer {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(
+            Math.max(64, F.vectorBitSize() / 4)));
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final float MAGIC = 12582912f; // 1.5 * 2^23
+
+    /** How the database's scales are chosen. */
+    public enum Scaling {
+        /** One scale per row (its largest magnitude): right for rows whose norms differ. */
+        ROW,
+        /** Dimensions divided by their largest magnitude first, then one scale per row. */
+        DIMENSION_AND_ROW
+    }
+
+    /** Rows with at least this many elements are quantized on the search's workers. */
+    private static final long PARALLEL_ELEMENTS = 1 << 20;
+
+    private Int8Quantizer() {}
+
+    /**
+     * Quantizes a row-major f32 database {@code [n, depth]} (native memory).
+     *
+     * @param parallel runs ranges of rows on {@code parallel} (e.g. the search's pool); may be null
+     */
+    public static Int8Rows database(MemorySegment rows, int n, int depth, Scaling scaling, RowRanges parallel) {
+        float[] dimScale = scaling == Scaling.DIMENSION_AND_ROW ? dimensionScales(rows, n, depth) : null;
+        float[] mul = null;
+        if (dimScale != null) {
+            mul = new float[depth];
+            for (int d = 0; d < depth; d++) {
+                mul[d] = (float) (1.0 / dimScale[d]);
+            }
+        }
+        MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) n * depth), 64);
+        float[] rowScale = new float[n];
+        int[] compensation = new int[n];
+        boolean[] bad = new boolean[n];
+        float[] dimMul = mul;
+        RowRanges.Body body = (from, to) -> quantizeRows(rows, from, to, depth, dimMul, codes, rowScale, compensation, bad);
+        run(n, depth, body, parallel);
+        int count = 0;
+        for (boolean b : bad) {
+            count += b ? 1 : 0;
+        }
+        int[] nonFinite = new int[count];
+        for (int j = 0, i = 0; j < n; j++) {
+            if (bad[j]) {
+                nonFinite[i++] = j;
+            }
+        }
+        return new Int8Rows(codes, rowScale, compensation, dimScale, nonFinite, n, depth);
+    }
+
+    /** Rows {@code [from, to)} of the database: a plain static loop, which C2 compiles whole. */
+    private static void quantizeRows(MemorySegment rows, int from, int to, int depth, float[] mul,
+                                     MemorySegment codes, float[] rowScale, int[] compensation, boolean[] bad) {
+        for (int j = from; j < to; j++) {
+            long at = (long) j * depth;
+            float m = rowMax(rows, at * 4, mul, depth);
+            if (Float.isNaN(m)) {
+                bad[j] = true; // codes stay 0 (fresh memory is zeroed)
+                continue;
+            }
+            int sum = quantizeRow(rows, at * 4, mul, depth, m, codes, at, 0);
+            rowScale[j] = m / 127f;
+            compensation[j] = 128 * sum;
+        }
+    }
+
+    /**
+     * Quantizes row-major f32 queries {@code [m, depth]} for a database quantized with
+     * {@code dimScale} (null: per-row scales only), as u8 codes ({@code code + 128}).
+     */
+    public static Int8Queries queries(float[] queries, int m, int depth, float[] dimScale) {
+        MemorySegment src = MemorySegment.ofArray(queries);
+        MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) m * depth), 64);
+        float[] scale = new float[m];
+        boolean nonFinite = false;
+        for (int i = 0; i < m; i++) {
+            long at = (long) i * depth;
+            float max = rowMax(src, at * 4, dimScale, depth);
+            if (Float.isNaN(max)) {
+                nonFinite = true;
+                codes.asSlice(at, depth).fill((byte) 128);
+                continue;
+            }
+            quantizeRow(src, at * 4, dimScale, depth, max, codes, at, 128);
+            scale[i] = max / 127f;
+        }
+        return new Int8Queries(codes, scale, nonFinite, m, depth);
+    }
+
+    /**
+     * The largest magnitude of {@code y = x * mul} over a row (mul null: 1), or NaN when the row
+     * holds NaN or an infinity.
+     */
+    static float rowMax(MemorySegment src, long byteAt, float[] mul, int depth) {
+        int lanes = F.length();
+        int bound = depth - depth % lanes;
+        FloatVector max = FloatVector.zero(F);
+        FloatVector poison = FloatVector.zero(F); // x * 0 is NaN exactly for NaN and infinities
+        for (int d = 0; d < bound; d += lanes) {
+            FloatVector x = FloatVector.fromMemorySegment(F, src, byteAt + 4L * d, ORDER);
+            FloatVector y = mul == null ? x : x.mul(FloatVector.fromArray(F, mul, d));
+            poison = poison.add(x.mul(0f));
+            max = max.max(y.abs());
+        }
+        float m = max.reduceLanes(VectorOperators.MAX);
+        boolean bad = Float.isNaN(poison.reduceLanes(VectorOperators.ADD));
+        for (int d = bound; d < depth; d++) {
+            float x = src.get(ValueLayout.JAVA_FLOAT_UNALIGNED, byteAt + 4L * d);
+            float y = mul == null ? x : x * mul[d];
+            bad |= !Float.isFinite(x);
+            m = Math.max(m, Math.abs(y));
+        }
+        return bad || !Float.isFinite(m) ? Float.NaN : m;
+    }
+
+    /**
+     * Writes the codes of one finite row whose largest magnitude is {@code max}, plus
+     * {@code offset} (0 for s8, 128 for u8), at byte {@code to} of {@code dst}; returns the sum of
+     * the signed codes.
+     */
+    static int quantizeRow(MemorySegment src, long byteAt, float[] mul, int depth, float max, MemorySegment dst,
+                           long to, int offset) {
+        if (max == 0f) {
+            dst.asSlice(to, depth).fill((byte) offset);
+            return 0;
+        }
+        float inv = (float) (127.0 / max);
+        if (Float.isInfinite(inv)) {
+            return quantizeTinyRow(src, byteAt, mul, depth, max, dst, to, offset);
+        }
+        int lanes = F.length();
+        int bound = depth - depth % lanes;
+        FloatVector sum = FloatVector.zero(F);
+        for (int d = 0; d < bound; d += lanes) {
+            FloatVector x = FloatVector.fromMemorySegment(F, src, byteAt + 4L * d, ORDER);
+            FloatVector y = mul == null ? x : x.mul(FloatVector.fromArray(F, mul, d));
+            FloatVector r = y.mul(inv).add(MAGIC).sub(MAGIC).max(-127f).min(127f);
+            sum = sum.add(r);
+            // integral values in -127..127; a u8 code is the s8 code with its top bit flipped (+128)
+            ByteVector codes = (ByteVector) r.convertShape(VectorOperators.F2B, B, 0);
+            (offset == 0 ? codes : codes.lanewise(VectorOperators.XOR, (byte) 0x80)).intoMemorySegment(dst, to + d, ORDER);
+        }
+        // the codes are integers below 2^24 in magnitude: the f32 sums are exact
+        int total = (int) sum.reduceLanes(VectorOperators.ADD);
+        for (int d = bound; d < depth; d++) {
+            float x = src.get(ValueLayout.JAVA_FLOAT_UNALIGNED, byteAt + 4L * d);
+            float y = mul == null ? x : x * mul[d];
+            int c = (int) Math.max(-127f, Math.min(127f, (float) Math.rint(y * inv)));
+            total += c;
+            dst.set(ValueLayout.JAVA_BYTE, to + d, (byte) (c + offset));
+        }
+        return total;
+    }
+
+    /** A row so small that {@code 127 / max} overflows f32: the product in f64. */
+    private static int quantizeTinyRow(MemorySegment src, long byteAt, float[] mul, int depth, float max,
+                                       MemorySegment dst, long to, int offset) {
+        double inv = 127.0 / max;
+        int total = 0;
+        for (int d = 0; d < depth; d++) {
+            float x = src.get(ValueLayout.JAVA_FLOAT_UNALIGNED, byteAt + 4L * d);
+            float y = mul == null ? x : x * mul[d];
+            int c = (int) Math.max(-127, Math.min(127, Math.rint(y * inv)));
+            total += c;
+            dst.set(ValueLayout.JAVA_BYTE, to + d, (byte) (c + offset));
+        }
+        return total;
+    }
+
+    /**
+     * Per dimension, the largest magnitude over the finite rows (1 where that is 0): dividing it
+     * out first evens out dimensions of very different ranges before the rows are quantized.
+     */
+    static float[] dimensionScales(MemorySegment rows, int n, int depth) {
+        float[] s = new float[depth];
+        for (int j = 0; j < n; j++) {
+            long at = (long) j * depth * 4;
+            if (Float.isNaN(rowMax(rows, at, null, depth))) {
+                continue;
+            }
+            for (int d = 0; d < depth; d++) {
+                s[d] = Math.max(s[d], Math.abs(rows.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * d)));
+            }
+        }
+        for (int d = 0; d < depth; d++) {
+            if (s[d] == 0f) {
+                s[d] = 1f;
+            }
+        }
+        return s;
+    }
+
+    private static void run(int n, int depth, RowRanges.Body body, RowRanges parallel) {
+        if (parallel == null || (long) n * depth < PARALLEL_ELEMENTS) {
+            body.rows(0, n);
+        } else {
+            parallel.forEach(n, body);
+        }
+    }
+
+    /** Runs a body over ranges of rows, in parallel where the caller has workers. */
+    @FunctionalInterface
+    public interface RowRanges {
+        /** Work on rows {@code [from, to)}. */
+        @FunctionalInterface
+        interface Body {
+            void rows(int from, int to);
+        }
+
+        void forEach(int rows, Body body);
+    }
+}

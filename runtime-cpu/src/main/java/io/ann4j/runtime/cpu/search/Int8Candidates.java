@@ -1,0 +1,35 @@
+package io.ann4j.runtime.cpu.search;
+
+/**
+ * How many candidates per query the int8 pass keeps for exact re-ranking, from the recall target:
+ * {@code C = factor(target) * k}, at least the output size, at most the database. The factors are
+ * calibrated by measured recall against exact f32 search (see the README's calibration table):
+ * the smallest factor whose recall met the target, with margin, on random Gaussian, clustered and
+ * real (word embedding) data.
+ */
+public final class Int8Candidates {
+    private Int8Candidates() {}
+
+    /** The candidate factor for a recall target below 1. */
+    static int factor(double recallTarget) {
+        if (recallTarget <= 0.9) {
+            return 2;
+        }
+        if (recallTarget <= 0.95) {
+            return 3;
+        }
+        if (recallTarget <= 0.99) {
+            return 4;
+        }
+        return 8;
+    }
+
+    /**
+     * Candidates per query for {@code outSize} results of a top-{@code k} at {@code recallTarget}
+     * over {@code n} rows, or the count {@code option} asks for ({@code auto}: the table).
+     */
+    public static int candidates(int k, int outSize, double recallTarget, int n, String option) {
+        int c = option.equals("auto") ? factor(recallTarget) * k : Integer.parseInt(option);
+        return Math.min(n, Math.max(outSize, c));
+    }
+}

@@ -1,0 +1,120 @@
+package io.ann4j.runtime.cpu.search;
+
+import io.ann4j.compiler.ir.DType;
+import io.ann4j.compiler.ir.TensorType;
+import io.ann4j.compiler.ops.ApproxTopK;
+import io.ann4j.compiler.spi.PreparedArray;
+import io.ann4j.runtime.cpu.kernel.Epilogue;
+import io.ann4j.runtime.cpu.kernel.Kernels;
+import io.ann4j.runtime.cpu.kernel.SideInputs;
+import io.ann4j.runtime.cpu.quant.Int8Queries;
+import io.ann4j.runtime.cpu.quant.Int8Quantizer;
+import io.ann4j.runtime.cpu.quant.Int8Rows;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An approximate search over an f32 database that spends its recall slack on a cheaper product,
+ * in two stages:
+ * <ol>
+ *   <li>the database and the queries quantized to int8 ({@link Int8Quantizer}: the database once
+ *   per {@link PreparedArray prepared} array, else per call), the product on oneDNN's int8 gemm
+ *   ({@link Int8GemmTiles}), the approximate scores through the region's epilogue and the usual
+ *   threshold selection, keeping {@code C} candidates per query ({@link Int8Candidates});</li>
+ *   <li>{@link Rerank}: the candidates, and any row holding NaN or infinities, scored exactly as
+ *   the f32 search scores them ({@link CanonicalScores}), the best kept.</li>
+ * </ol>
+ * The values returned are the f32 search's values at the returned indices, bit for bit; only which
+ * indices come back can differ, when a true neighbour's approximate score fell outside the
+ * candidates. It runs for {@code approxMaxK}/{@code approxMinK} with a recall target below 1 on
+ * f32 scores, the {@code dot(qy, transpose(db))} form (database rows contiguous), the threshold
+ * selection, and products of at least {@value #MIN_WORK} multiply-adds (smaller ones are exact:
+ * they cost little either way), unless {@link SearchOptions#PRODUCT} says otherwise.
+ */
+public final class Int8Search {
+    /** Below this many multiply-adds the search stays exact (oneDNN's f32 threshold too). */
+    static final long MIN_WORK = 1L << 26;
+    /** Int32 accumulators hold {@code depth * 255 * 127} for depths up to this. */
+    static final int MAX_DEPTH = 66_000;
+
+    private Int8Search() {}
+
+    /** Whether the region's form and the options allow the int8 path (the data may still refuse it). */
+    public static boolean applies(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, SearchOptions o) {
+        if (!(plan.reduction() instanceof ApproxTopK a) || a.params().recallTarget() >= 1.0
+                || !o.selection().equals("threshold") || scoreType.dtype() != DType.F32 || !plan.transB()
+                || plan.depth() > MAX_DEPTH || plan.depth() == 0 || !Int8Products.usable(o.product())) {
+            return false;
+        }
+        INDArray rhs = inputs.get(plan.rhsInput());
+        INDArray lhs = inputs.get(plan.lhsInput());
+        if (rhs.dataType() != DataType.FLOAT || !(lhs.dataType() == DataType.FLOAT || HalfSearch.isHalf(lhs))) {
+            return false;
+        }
+        long work = (long) scoreType.dim(0) * scoreType.dim(1) * plan.depth();
+        return o.product().equals("int8") || work >= MIN_WORK;
+    }
+
+    /**
+     * Runs the two stages; returns {@code [values, indices]}, or null where the data asks for the
+     * exact path instead: a query with NaN or infinities (its every score is), or more than
+     * {@code max(64, n / 64)} database rows with them (each one is re-scored for every query).
+     */
+    public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, SearchOptions o) {
+        int m = scoreType.dim(0);
+        int n = scoreType.dim(1);
+        int depth = plan.depth();
+        ApproxTopK a = (ApproxTopK) plan.reduction();
+        INDArray rhsIn = inputs.get(plan.rhsInput());
+        INDArray rhs = NativeArrays.dense(rhsIn);
+        MemorySegment rhsSeg = NativeArrays.segment(rhs);
+        Int8Rows rows = database(rhsIn, rhsSeg, n, depth, o.scaling());
+        if (rows.nonFinite().length > Math.max(64, n / 64)) {
+            return null;
+        }
+        float[] f32Queries = HalfSearch.queries(inputs.get(plan.lhsInput()), plan.transA(), m, depth);
+        Int8Queries queries = Int8Quantizer.queries(f32Queries, m, depth, rows.dimScale());
+        if (queries.nonFinite()) {
+            return null;
+        }
+        SelectionPlan selection = SelectionPlan.of(a, scoreType, "threshold", true);
+        int outSize = selection.outSize();
+        int c = Int8Candidates.candidates(a.params().k(), outSize, a.params().recallTarget(), n, o.int8Candidates());
+        SelectionPlan wide = new SelectionPlan(selection.isMax(), c, c, 0, n);
+        SideInputs sides = TopKSearch.sides(plan, inputs, false);
+        SearchRun.Result first = BlasThreads.singleThreaded(() -> SearchRun.run(m, n,
+                new Int8GemmTiles(queries, rows), Kernels.scanner(plan.epilogue(), selection.isMax()), sides, wide));
+        // the queries in the product's layout, for the canonical (f32 search's) scores
+        INDArray lhs = NativeArrays.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
+        MemorySegment lhsSeg = NativeArrays.segment(lhs);
+        SearchRun.Result out = Rerank.rerank(first, outSize, selection.isMax(), rows.nonFinite(),
+                () -> (qi, j) -> Epilogue.eval(plan.epilogue(),
+                        CanonicalScores.dot32(plan, lhsSeg, rhsSeg, m, n, qi, j), qi, j, sides));
+        Reference.reachabilityFence(lhs);
+        Reference.reachabilityFence(rhs);
+        long[] shape = {m, outSize};
+        return List.of(Nd4j.create(out.values(), shape, 'c'), Nd4j.createFromArray(out.indices()).reshape('c', shape));
+    }
+
+    /** The database's int8 copy: kept with a prepared array across calls, else made for this call. */
+    private static Int8Rows database(INDArray rhsIn, MemorySegment rows, int n, int depth,
+                                     Int8Quantizer.Scaling scaling) {
+        PreparedArray prepared = PreparedArray.lookup(rhsIn);
+        if (prepared == null) {
+            return quantize(rows, n, depth, scaling);
+        }
+        return prepared.derived(new Int8Key(scaling), () -> quantize(rows, n, depth, scaling));
+    }
+
+    private static Int8Rows quantize(MemorySegment rows, int n, int depth, Int8Quantizer.Scaling scaling) {
+        return Int8Quantizer.database(rows, n, depth, scaling,
+                (count, body) -> SearchRun.forEachRowRange(count, body::rows));
+    }
+
+    /** A prepared array's int8 copy, per scaling. */
+    private record Int8Key(Int8Quantizer.Scaling scaling) {}
+}
