@@ -17,6 +17,18 @@ public sealed interface Epilogue {
         }
     }
 
+    /**
+     * The product at (row, column) when the tile holds s32 integers (an int8 search's products),
+     * converted to f32; the kernel reads the tile as s32. {@link #int8Scores} builds it into the
+     * approximate score.
+     */
+    record Int32Score() implements Epilogue {
+        @Override
+        public String toString() {
+            return "i";
+        }
+    }
+
     /** {@code cols[slot][column]}. */
     record ColumnVector(int slot) implements Epilogue {
         @Override
@@ -55,6 +67,40 @@ public sealed interface Epilogue {
         }
     }
 
+    /**
+     * The approximate score of an int8 search in place of the product: {@code (i * a[col] - b[col])
+     * * q[row]}, where {@code i} is the s32 product of u8 query codes and s8 database codes,
+     * {@code a} the database rows' scales, {@code b} their scales times the compensation of the
+     * queries' +128, and {@code q} the queries' scales. The dequantization happens in the scan, on
+     * the values it loads anyway, instead of in a pass of its own over the tile.
+     *
+     * @param rowScaleSlot    the column slot of {@code a}
+     * @param offsetSlot      the column slot of {@code b}
+     * @param queryScaleSlot  the row slot of {@code q}
+     */
+    public static Epilogue int8Scores(Epilogue e, int rowScaleSlot, int offsetSlot, int queryScaleSlot) {
+        return switch (e) {
+            case Score x -> new Binary(BinaryOp.Kind.MUL, new Binary(BinaryOp.Kind.SUB,
+                    new Binary(BinaryOp.Kind.MUL, new Int32Score(), new ColumnVector(rowScaleSlot)),
+                    new ColumnVector(offsetSlot)), new RowVector(queryScaleSlot));
+            case Unary u -> new Unary(u.kind(), int8Scores(u.operand(), rowScaleSlot, offsetSlot, queryScaleSlot));
+            case Binary b -> new Binary(b.kind(), int8Scores(b.left(), rowScaleSlot, offsetSlot, queryScaleSlot),
+                    int8Scores(b.right(), rowScaleSlot, offsetSlot, queryScaleSlot));
+            case Int32Score x -> throw new IllegalArgumentException("already an int8 epilogue: " + e);
+            default -> e;
+        };
+    }
+
+    /** Whether the tile holds s32 products ({@link Int32Score}) rather than f32 scores. */
+    public static boolean readsInt32(Epilogue e) {
+        return switch (e) {
+            case Int32Score x -> true;
+            case Unary u -> readsInt32(u.operand());
+            case Binary b -> readsInt32(b.left()) || readsInt32(b.right());
+            default -> false;
+        };
+    }
+
     /** Evaluates in f32 arithmetic (the scalar twin of the generated code). */
     static float eval(Epilogue e, float s, int row, int col, SideInputs sides) {
         return (float) eval(e, s, row, col, sides, true);
@@ -73,6 +119,7 @@ public sealed interface Epilogue {
     private static double eval(Epilogue e, double s, int row, int col, SideInputs sides, boolean f32) {
         double v = switch (e) {
             case Score x -> s;
+            case Int32Score x -> s;
             case ColumnVector c -> f32 ? sides.columns()[c.slot()][col] : sides.columnsF64()[c.slot()][col];
             case RowVector r -> f32 ? sides.rows()[r.slot()][row] : sides.rowsF64()[r.slot()][row];
             case Scalar k -> f32 ? sides.scalars()[k.slot()] : sides.scalarsF64()[k.slot()];

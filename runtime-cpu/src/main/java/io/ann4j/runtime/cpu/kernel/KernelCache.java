@@ -178,12 +178,18 @@ public final class KernelCache {
         System.out.println("ann4j: " + seed.compiles() + " kernels compiled into " + dir);
     }
 
-    /** The epilogues of MIPS and cosine (the score itself), L2 and exact L2 (its negation). */
-    static final java.util.List<Epilogue> SEEDED = java.util.List.of(
-            new Epilogue.Score(),
-            new Epilogue.Binary(io.ann4j.compiler.ops.BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score()),
-            new Epilogue.Unary(io.ann4j.compiler.ops.UnaryOp.Kind.NEG,
-                    new Epilogue.Binary(io.ann4j.compiler.ops.BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), new Epilogue.Score())));
+    /**
+     * The epilogues of MIPS and cosine (the score itself), L2 and exact L2 (its negation), and the
+     * first two as an int8 search scans them (its scales in the next column and row slots).
+     */
+    static final java.util.List<Epilogue> SEEDED = seeded();
+
+    private static java.util.List<Epilogue> seeded() {
+        Epilogue score = new Epilogue.Score();
+        Epilogue l2 = new Epilogue.Binary(io.ann4j.compiler.ops.BinaryOp.Kind.SUB, new Epilogue.ColumnVector(0), score);
+        return java.util.List.of(score, l2, new Epilogue.Unary(io.ann4j.compiler.ops.UnaryOp.Kind.NEG, l2),
+                Epilogue.int8Scores(score, 0, 1, 0), Epilogue.int8Scores(l2, 1, 2, 0));
+    }
 
     /** The full JDK build (e.g. 25+36-LTS): class files and intrinsics are only trusted on it. */
     static String jdkVersion() {

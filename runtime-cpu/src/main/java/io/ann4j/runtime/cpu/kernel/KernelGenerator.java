@@ -103,8 +103,7 @@ public final class KernelGenerator {
         b.addStatement("int c = 0");
         if (bins) {
             b.beginControlFlow("for (; c < vend; c += lanes)");
-            b.addStatement("final $T s = $T.fromMemorySegment(F, tile, (base + c) * 4L, $T.nativeOrder())",
-                    FLOAT_VECTOR, FLOAT_VECTOR, ByteOrder.class);
+            b.addStatement("final $T s = $L", FLOAT_VECTOR, loadScores(e));
             String v = emit(e, b, new int[1], true);
             selectionKey(b, v, isMax);
             b.addStatement("final int g = col0 + c");
@@ -127,8 +126,7 @@ public final class KernelGenerator {
             b.beginControlFlow("if (c >= vend)");
             b.addStatement("break");
             b.endControlFlow();
-            b.addStatement("final $T s = $T.fromMemorySegment(F, tile, (base + c) * 4L, $T.nativeOrder())",
-                    FLOAT_VECTOR, FLOAT_VECTOR, ByteOrder.class);
+            b.addStatement("final $T s = $L", FLOAT_VECTOR, loadScores(e));
             String v = emit(e, b, new int[1], true);
             b.addStatement("final $T<Float> hit = $L", VECTOR_MASK, candidates(v, isMax));
             selectionKey(b, v, isMax);
@@ -147,7 +145,11 @@ public final class KernelGenerator {
             b.endControlFlow();
         }
         b.beginControlFlow("for (; c < cols; c++)");
-        b.addStatement("final float s = tile.getAtIndex($T.JAVA_FLOAT, base + c)", ValueLayout.class);
+        if (Epilogue.readsInt32(e)) {
+            b.addStatement("final float s = (float) tile.getAtIndex($T.JAVA_INT, base + c)", ValueLayout.class);
+        } else {
+            b.addStatement("final float s = tile.getAtIndex($T.JAVA_FLOAT, base + c)", ValueLayout.class);
+        }
         String sv = emit(e, b, new int[1], false);
         b.addStatement("final int key = $T.selectKey($L, $L)", TotalOrder.class, sv, isMax);
         if (bins) {
@@ -191,8 +193,7 @@ public final class KernelGenerator {
         }
         CodeBlock.Builder b = CodeBlock.builder();
         b.beginControlFlow("for (; c < vend; c += F.length())");
-        b.addStatement("final $T s = $T.fromMemorySegment(F, tile, (base + c) * 4L, $T.nativeOrder())",
-                FLOAT_VECTOR, FLOAT_VECTOR, ByteOrder.class);
+        b.addStatement("final $T s = $L", FLOAT_VECTOR, loadScores(e));
         String v = emit(e, b, new int[1], true);
         b.beginControlFlow("if ($L.anyTrue())", candidates(v, isMax));
         b.addStatement("return c");
@@ -228,6 +229,16 @@ public final class KernelGenerator {
         return CodeBlock.of("$L.compare($T.$L, thrV).not()", v, OPS, isMax ? "LT" : "GT");
     }
 
+    /** The vector of scores at {@code (base + c)}: f32 as stored, or s32 products converted to f32. */
+    private static CodeBlock loadScores(Epilogue e) {
+        if (Epilogue.readsInt32(e)) {
+            return CodeBlock.of("($T) $T.fromMemorySegment(I, tile, (base + c) * 4L, $T.nativeOrder()).convert($T.I2F, 0)",
+                    FLOAT_VECTOR, INT_VECTOR, ByteOrder.class, OPS);
+        }
+        return CodeBlock.of("$T.fromMemorySegment(F, tile, (base + c) * 4L, $T.nativeOrder())", FLOAT_VECTOR,
+                ByteOrder.class);
+    }
+
     /** Declares {@code key}: the total-order selection keys ({@link TotalOrder}) of vector {@code v}. */
     private static void selectionKey(CodeBlock.Builder b, String v, boolean isMax) {
         b.addStatement("final $T bits = $L.reinterpretAsInts()", INT_VECTOR, v);
@@ -240,6 +251,7 @@ public final class KernelGenerator {
         String type = vector ? "FloatVector" : "float";
         return switch (e) {
             case Epilogue.Score s -> "s";
+            case Epilogue.Int32Score s -> "s";
             case Epilogue.ColumnVector c -> {
                 String name = "t" + counter[0]++;
                 if (vector) {
@@ -301,6 +313,7 @@ public final class KernelGenerator {
                     todo.add(bin.right());
                 }
                 case Epilogue.Score sc -> { }
+                case Epilogue.Int32Score sc -> { }
             }
         }
     }

@@ -15,11 +15,13 @@ public final class ScalarScanner implements TileScanner {
     private final Epilogue epilogue;
     private final boolean isMax;
     private final boolean f64;
+    private final boolean int32;
 
     public ScalarScanner(Epilogue epilogue, boolean isMax, boolean f64) {
         this.epilogue = epilogue;
         this.isMax = isMax;
         this.f64 = f64;
+        this.int32 = Epilogue.readsInt32(epilogue);
     }
 
     @Override
@@ -33,7 +35,8 @@ public final class ScalarScanner implements TileScanner {
                     double s = tile.getAtIndex(ValueLayout.JAVA_DOUBLE, at);
                     key = TotalOrder.selectKey(Epilogue.evalDouble(epilogue, s, row0 + r, col0 + c, sides), isMax);
                 } else {
-                    float s = tile.getAtIndex(ValueLayout.JAVA_FLOAT, at);
+                    float s = int32 ? (float) tile.getAtIndex(ValueLayout.JAVA_INT, at)
+                            : tile.getAtIndex(ValueLayout.JAVA_FLOAT, at);
                     key = TotalOrder.selectKey(Epilogue.eval(epilogue, s, row0 + r, col0 + c, sides), isMax);
                 }
                 if (key >= state.thresholdLong(stateRow0 + r)) {
@@ -51,7 +54,8 @@ public final class ScalarScanner implements TileScanner {
         }
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                float s = tile.getAtIndex(ValueLayout.JAVA_FLOAT, r * ld + c);
+                float s = int32 ? (float) tile.getAtIndex(ValueLayout.JAVA_INT, r * ld + c)
+                        : tile.getAtIndex(ValueLayout.JAVA_FLOAT, r * ld + c);
                 int key = TotalOrder.selectKey(Epilogue.eval(epilogue, s, row0 + r, col0 + c, sides), isMax);
                 state.offer(stateRow0 + r, key, col0 + c);
             }

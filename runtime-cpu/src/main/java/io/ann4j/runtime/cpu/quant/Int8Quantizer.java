@@ -64,10 +64,10 @@ public final class Int8Quantizer {
         }
         MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) n * depth), 64);
         float[] rowScale = new float[n];
-        int[] compensation = new int[n];
+        float[] offset = new float[n];
         boolean[] bad = new boolean[n];
         float[] dimMul = mul;
-        RowRanges.Body body = (from, to) -> quantizeRows(rows, from, to, depth, dimMul, codes, rowScale, compensation, bad);
+        RowRanges.Body body = (from, to) -> quantizeRows(rows, from, to, depth, dimMul, codes, rowScale, offset, bad);
         run(n, depth, body, parallel);
         int count = 0;
         for (boolean b : bad) {
@@ -79,12 +79,12 @@ public final class Int8Quantizer {
                 nonFinite[i++] = j;
             }
         }
-        return new Int8Rows(codes, rowScale, compensation, dimScale, nonFinite, n, depth);
+        return new Int8Rows(codes, rowScale, offset, dimScale, nonFinite, n, depth);
     }
 
     /** Rows {@code [from, to)} of the database: a plain static loop, which C2 compiles whole. */
     private static void quantizeRows(MemorySegment rows, int from, int to, int depth, float[] mul,
-                                     MemorySegment codes, float[] rowScale, int[] compensation, boolean[] bad) {
+                                     MemorySegment codes, float[] rowScale, float[] offset, boolean[] bad) {
         for (int j = from; j < to; j++) {
             long at = (long) j * depth;
             float m = rowMax(rows, at * 4, mul, depth);
@@ -94,7 +94,7 @@ public final class Int8Quantizer {
             }
             int sum = quantizeRow(rows, at * 4, mul, depth, m, codes, at, 0);
             rowScale[j] = m / 127f;
-            compensation[j] = 128 * sum;
+            offset[j] = rowScale[j] * (128f * sum);
         }
     }
 

@@ -9,15 +9,16 @@ import java.lang.foreign.MemorySegment;
  * @param codes        s8 codes, row-major {@code [n, depth]} (native memory, 64-byte aligned)
  * @param rowScale     per row: the largest magnitude of the (dimension-scaled) row over 127; 0 for
  *                     an all-zero row and for a row with NaN or infinities
- * @param compensation per row: 128 times the sum of its codes, which turns a product with
- *                     queries stored as {@code code + 128} (u8) back into the signed product
+ * @param offset       per row: {@code rowScale * 128 * (the sum of its codes)}, which turns the
+ *                     product with queries stored as {@code code + 128} (u8) back into the signed
+ *                     product: {@code score ~ (acc * rowScale - offset) * queryScale}
  * @param dimScale     per dimension: the scale divided out before the rows are quantized (the
  *                     largest magnitude of that dimension over the finite rows), or {@code null}
  *                     for per-row scales alone
  * @param nonFinite    the rows holding NaN or infinities, ascending: their codes are 0, and a
  *                     search scores them exactly instead
  */
-public record Int8Rows(MemorySegment codes, float[] rowScale, int[] compensation, float[] dimScale, int[] nonFinite,
+public record Int8Rows(MemorySegment codes, float[] rowScale, float[] offset, float[] dimScale, int[] nonFinite,
                        int n, int depth) {
 
     /** The memory this copy takes: one byte per element, plus 8 per row (and 4 per dimension). */

@@ -2,17 +2,17 @@ package io.ann4j.runtime.cpu.search;
 
 import io.ann4j.runtime.cpu.quant.Int8Queries;
 import io.ann4j.runtime.cpu.quant.Int8Rows;
-import io.ann4j.runtime.cpu.quant.Int8Scores;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Approximate f32 scores of int8 queries against an int8 database, tile by tile into a worker's
- * buffer: oneDNN's u8 x s8 -> s32 gemm ({@link OneDnn#gemmU8S8S32}) into an s32 scratch, then
- * {@link Int8Scores#dequantize} into the f32 tile the selection scans. Measured on a Zen 4 (AMD EPYC,
- * family 25), Q=1024, N=100,000, D=128, 2 workers: the products take ~33 ms against ~120 for
- * oneDNN's f32 sgemm, and dequantizing adds ~6; one query against N=1,000,000 takes ~5 ms
- * (the int8 rows are a quarter of the f32 bytes to read).
+ * The s32 products of u8 query codes and s8 database codes, tile by tile into a worker's buffer
+ * (oneDNN's {@code dnnl_gemm_u8s8s32}, {@link OneDnn#gemmU8S8S32}); the scan reads them as s32 and
+ * dequantizes as it goes ({@link io.ann4j.runtime.cpu.kernel.Epilogue#int8Scores}). Measured on a
+ * Zen 4 (AMD EPYC, family 25), Q=1024, N=100,000, D=128, 2 workers: the products take ~33 ms
+ * against ~120 for oneDNN's f32 sgemm; one query against N=1,000,000 takes ~5 ms (the int8 rows
+ * are a quarter of the f32 bytes to read). A separate dequantizing pass over each tile cost
+ * 0.13 ns per score, as much as the scan itself, hence the fused one.
  */
 final class Int8GemmTiles implements TileSource {
     private final Int8Queries queries;
@@ -30,7 +30,7 @@ final class Int8GemmTiles implements TileSource {
         return false;
     }
 
-    private record Int8Buffer(Arena arena, MemorySegment products, MemorySegment scores, MemorySegment zero)
+    private record Int8Buffer(Arena arena, MemorySegment products, MemorySegment zero)
             implements Buffer {
         @Override
         public void close() {
@@ -42,11 +42,10 @@ final class Int8GemmTiles implements TileSource {
     public Buffer newBuffer(int maxRows, int maxCols) {
         Arena arena = Arena.ofConfined();
         long bytes = Math.max(4L, (long) maxRows * maxCols * 4);
-        // The kernels read the scores through an unscoped view: a confined segment costs them an
+        // The kernels read the products through an unscoped view: a confined segment costs them an
         // owner-thread check on every vector load.
-        MemorySegment scores = MemorySegment.ofAddress(arena.allocate(bytes, 64).address()).reinterpret(bytes);
         MemorySegment products = MemorySegment.ofAddress(arena.allocate(bytes, 64).address()).reinterpret(bytes);
-        return new Int8Buffer(arena, products, scores, arena.allocate(4, 4));
+        return new Int8Buffer(arena, products, arena.allocate(4, 4));
     }
 
     @Override
@@ -55,8 +54,7 @@ final class Int8GemmTiles implements TileSource {
         int depth = db.depth();
         OneDnn.gemmU8S8S32(rows, cols, depth, queries.codes().asSlice((long) r0 * depth), depth,
                 db.codes().asSlice((long) c0 * depth), depth, b.products(), cols, b.zero());
-        Int8Scores.dequantize(b.products(), rows, cols, queries.scale(), r0, db, c0, b.scores());
-        return b.scores();
+        return b.products();
     }
 
     @Override
@@ -64,7 +62,10 @@ final class Int8GemmTiles implements TileSource {
         return cols;
     }
 
-    /** 512 x 1024 tiles measured fastest here (512 x 2048 and 1024 x 1024 within 5%). */
+    /**
+     * 512 x 1024 tiles: measured at Q=1024, N=100,000, the search took 62 ms with them, 62-64 with
+     * 256 x 512, 256 x 1024 and 512 x 512, 66-67 with 1024 x 512 and 128 x 2048.
+     */
     @Override
     public int blockRows() {
         return 512;

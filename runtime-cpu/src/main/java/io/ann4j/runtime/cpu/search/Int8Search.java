@@ -86,8 +86,14 @@ public final class Int8Search {
         int c = Int8Candidates.candidates(a.params().k(), outSize, a.params().recallTarget(), n, o.int8Candidates());
         SelectionPlan wide = new SelectionPlan(selection.isMax(), c, c, 0, n);
         SideInputs sides = TopKSearch.sides(plan, inputs, false);
+        // the scan dequantizes: the region's epilogue over (i * rowScale - offset) * queryScale
+        int cols = sides.columns().length;
+        Epilogue approximate = Epilogue.int8Scores(plan.epilogue(), cols, cols + 1, sides.rows().length);
+        SideInputs withScales = new SideInputs(append(sides.columns(), rows.rowScale(), rows.offset()),
+                append(sides.rows(), queries.scale()), sides.scalars(), sides.columnsF64(), sides.rowsF64(),
+                sides.scalarsF64());
         SearchRun.Result first = BlasThreads.singleThreaded(() -> SearchRun.run(m, n,
-                new Int8GemmTiles(queries, rows), Kernels.scanner(plan.epilogue(), selection.isMax()), sides, wide));
+                new Int8GemmTiles(queries, rows), Kernels.scanner(approximate, selection.isMax()), withScales, wide));
         // the queries in the product's layout, for the canonical (f32 search's) scores
         INDArray lhs = NativeArrays.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
         MemorySegment lhsSeg = NativeArrays.segment(lhs);
@@ -98,6 +104,12 @@ public final class Int8Search {
         Reference.reachabilityFence(rhs);
         long[] shape = {m, outSize};
         return List.of(Nd4j.create(out.values(), shape, 'c'), Nd4j.createFromArray(out.indices()).reshape('c', shape));
+    }
+
+    private static float[][] append(float[][] a, float[]... more) {
+        float[][] out = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, out, a.length, more.length);
+        return out;
     }
 
     /** The database's int8 copy: kept with a prepared array across calls, else made for this call. */
