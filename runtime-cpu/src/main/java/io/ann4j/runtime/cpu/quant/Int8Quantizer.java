@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>with dimension scales, {@code y[d] = x[d] * (float) (1.0 / dimScale[d])} (database) or
  *   {@code y[d] = x[d] * dimScale[d]} (queries, which carry the scale the database divided out);
  *   else {@code y = x};</li>
- *   <li>{@code m = max |y[d]|}; a row with NaN or an infinity is flagged, its codes 0;</li>
+ *   <li>{@code m = max |y[d]|}; a row with NaN or an infinity, or with {@code m / 127} above
+ *   {@link #MAX_ROW_SCALE}, is flagged for exact scoring, its codes 0;</li>
  *   <li>{@code code[d] = clamp(rint(y[d] * inv), -127, 127)} with {@code inv = (float) (127.0 / m)}
  *   and the product in f32, rounded half to even ({@code Math.rint}); where {@code inv} overflows
  *   f32 (m below ~3.7e-37) the product is taken in f64; all-zero rows get codes 0 and scale 0;</li>
@@ -42,6 +43,13 @@ public final class Int8Quantizer {
         /** Dimensions divided by their largest magnitude first, then one scale per row. */
         DIMENSION_AND_ROW
     }
+
+    /**
+     * The largest row scale the int8 product scores: an s32 product is at most 255 * 127 * depth
+     * in magnitude, times a row's scale and a query's (each up to this), well inside f32 up to a
+     * depth of 65,000. Larger rows are scored exactly instead.
+     */
+    public static final float MAX_ROW_SCALE = 1e12f;
 
     /** Rows with at least this many elements are quantized on the search's workers. */
     private static final long PARALLEL_ELEMENTS = 1 << 20;
@@ -73,22 +81,25 @@ public final class Int8Quantizer {
         for (boolean b : bad) {
             count += b ? 1 : 0;
         }
-        int[] nonFinite = new int[count];
+        int[] exactRows = new int[count];
         for (int j = 0, i = 0; j < n; j++) {
             if (bad[j]) {
-                nonFinite[i++] = j;
+                exactRows[i++] = j;
             }
         }
-        return new Int8Rows(codes, rowScale, offset, dimScale, nonFinite, n, depth);
+        return new Int8Rows(codes, rowScale, offset, dimScale, exactRows, n, depth);
     }
 
-    /** Rows {@code [from, to)} of the database: a plain static loop, which C2 compiles whole. */
+    /**
+     * Rows {@code [from, to)} of the database: a plain static loop, which C2 compiles whole (called
+     * through the lambda, the same loop ran 3x slower: its vector code was not inlined).
+     */
     private static void quantizeRows(MemorySegment rows, int from, int to, int depth, float[] mul,
                                      MemorySegment codes, float[] rowScale, float[] offset, boolean[] bad) {
         for (int j = from; j < to; j++) {
             long at = (long) j * depth;
             float m = rowMax(rows, at * 4, mul, depth);
-            if (Float.isNaN(m)) {
+            if (Float.isNaN(m) || m / 127f > MAX_ROW_SCALE) {
                 bad[j] = true; // codes stay 0 (fresh memory is zeroed)
                 continue;
             }
@@ -106,19 +117,19 @@ public final class Int8Quantizer {
         MemorySegment src = MemorySegment.ofArray(queries);
         MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) m * depth), 64);
         float[] scale = new float[m];
-        boolean nonFinite = false;
+        boolean unscorable = false;
         for (int i = 0; i < m; i++) {
             long at = (long) i * depth;
             float max = rowMax(src, at * 4, dimScale, depth);
-            if (Float.isNaN(max)) {
-                nonFinite = true;
+            if (Float.isNaN(max) || max / 127f > MAX_ROW_SCALE) {
+                unscorable = true;
                 codes.asSlice(at, depth).fill((byte) 128);
                 continue;
             }
             quantizeRow(src, at * 4, dimScale, depth, max, codes, at, 128);
             scale[i] = max / 127f;
         }
-        return new Int8Queries(codes, scale, nonFinite, m, depth);
+        return new Int8Queries(codes, scale, unscorable, m, depth);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
  *
  * @param codes     u8 codes ({@code code + 128}, 1 to 255), row-major {@code [m, depth]}
  * @param scale     per query: its largest magnitude (after the database's dimension scales) over 127
- * @param nonFinite whether any query holds NaN or an infinity (its scores are not approximable)
+ * @param unscorable whether any query holds NaN or an infinity, or is so large (above
+ *                   {@link Int8Quantizer#MAX_ROW_SCALE} times 127) that its approximate scores could
+ *                   overflow f32: such a call takes the exact path
  */
-public record Int8Queries(MemorySegment codes, float[] scale, boolean nonFinite, int m, int depth) {}
+public record Int8Queries(MemorySegment codes, float[] scale, boolean unscorable, int m, int depth) {}

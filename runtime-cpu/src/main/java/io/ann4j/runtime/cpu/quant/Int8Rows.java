@@ -15,10 +15,12 @@ import java.lang.foreign.MemorySegment;
  * @param dimScale     per dimension: the scale divided out before the rows are quantized (the
  *                     largest magnitude of that dimension over the finite rows), or {@code null}
  *                     for per-row scales alone
- * @param nonFinite    the rows holding NaN or infinities, ascending: their codes are 0, and a
- *                     search scores them exactly instead
+ * @param exactRows    the rows the int8 product cannot score, ascending: those holding NaN or
+ *                     infinities, and those so large ({@link Int8Quantizer#MAX_ROW_SCALE}) that their
+ *                     approximate scores could overflow f32; their codes are 0, and a search
+ *                     scores them exactly for every query instead
  */
-public record Int8Rows(MemorySegment codes, float[] rowScale, float[] offset, float[] dimScale, int[] nonFinite,
+public record Int8Rows(MemorySegment codes, float[] rowScale, float[] offset, float[] dimScale, int[] exactRows,
                        int n, int depth) {
 
     /** The memory this copy takes: one byte per element, plus 8 per row (and 4 per dimension). */

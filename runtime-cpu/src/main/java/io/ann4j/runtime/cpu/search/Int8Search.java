@@ -25,7 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   per {@link PreparedArray prepared} array, else per call), the product on oneDNN's int8 gemm
  *   ({@link Int8GemmTiles}), the approximate scores through the region's epilogue and the usual
  *   threshold selection, keeping {@code C} candidates per query ({@link Int8Candidates});</li>
- *   <li>{@link Rerank}: the candidates, and any row holding NaN or infinities, scored exactly as
+ *   <li>{@link Rerank}: the candidates, and any row the int8 product cannot score (NaN,
+ *   infinities, huge magnitudes: {@link Int8Rows#exactRows}), scored exactly as
  *   the f32 search scores them ({@link CanonicalScores}), the best kept.</li>
  * </ol>
  * The values returned are the f32 search's values at the returned indices, bit for bit; only which
@@ -61,8 +62,9 @@ public final class Int8Search {
 
     /**
      * Runs the two stages; returns {@code [values, indices]}, or null where the data asks for the
-     * exact path instead: a query with NaN or infinities (its every score is), or more than
-     * {@code max(64, n / 64)} database rows with them (each one is re-scored for every query).
+     * exact path instead: a query the int8 product cannot score (NaN, infinities, magnitudes past
+     * {@link Int8Quantizer#MAX_ROW_SCALE}), or more than {@code max(64, n / 64)} database rows it
+     * cannot score (each one is re-scored for every query).
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, SearchOptions o) {
         int m = scoreType.dim(0);
@@ -73,12 +75,12 @@ public final class Int8Search {
         INDArray rhs = NativeArrays.dense(rhsIn);
         MemorySegment rhsSeg = NativeArrays.segment(rhs);
         Int8Rows rows = database(rhsIn, rhsSeg, n, depth, o.scaling());
-        if (rows.nonFinite().length > Math.max(64, n / 64)) {
+        if (rows.exactRows().length > Math.max(64, n / 64)) {
             return null;
         }
         float[] f32Queries = HalfSearch.queries(inputs.get(plan.lhsInput()), plan.transA(), m, depth);
         Int8Queries queries = Int8Quantizer.queries(f32Queries, m, depth, rows.dimScale());
-        if (queries.nonFinite()) {
+        if (queries.unscorable()) {
             return null;
         }
         SelectionPlan selection = SelectionPlan.of(a, scoreType, "threshold", true);
@@ -97,7 +99,7 @@ public final class Int8Search {
         // the queries in the product's layout, for the canonical (f32 search's) scores
         INDArray lhs = NativeArrays.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
         MemorySegment lhsSeg = NativeArrays.segment(lhs);
-        SearchRun.Result out = Rerank.rerank(first, outSize, selection.isMax(), rows.nonFinite(),
+        SearchRun.Result out = Rerank.rerank(first, outSize, selection.isMax(), rows.exactRows(),
                 () -> (qi, j) -> Epilogue.eval(plan.epilogue(),
                         CanonicalScores.dot32(plan, lhsSeg, rhsSeg, m, n, qi, j), qi, j, sides));
         Reference.reachabilityFence(lhs);
