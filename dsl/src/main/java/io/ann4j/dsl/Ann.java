@@ -60,6 +60,9 @@ public final class Ann {
         if (database instanceof Prepared p) {
             return p;
         }
+        if (database == null) {
+            throw new IllegalArgumentException("prepare: the database is null");
+        }
         INDArray a = NdArrays.toArray(database, 0);
         if (a.isEmpty()) {
             throw new IllegalArgumentException("prepare: the database is empty, shape "
