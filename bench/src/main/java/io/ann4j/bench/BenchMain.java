@@ -25,6 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  *   --quick              Q=1024 N=100,000 and Q=1 N=1,000,000 only
+ *   --int8               only the recall-buys-speed rows ({@link Int8Bench}) and their targets
  *   --json FILE          also write one JSON object per case (../shared/bench-json.md)
  *   --runs N             timed runs per figure (default 5)
  *   --db F.npy --queries F.npy [--k K] [--recall R] [--metric ip|l2|cosine] [--out I.npy]
@@ -65,6 +66,9 @@ public final class BenchMain {
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, o.runs, faiss ? ", FAISS found" : ", FAISS not run (not installed, or not an ip search)");
         if (!o.db.isEmpty()) {
             userFiles();
+        } else if (o.int8Only) {
+            rows.addAll(new Int8Bench(out, o.runs, o.quick).run());
+            targets();
         } else {
             int[][] shapes = o.quick ? new int[][] {{1024, 100_000}, {1, 1_000_000}}
                     : new int[][] {{1024, 100_000}, {1024, 1_000_000}, {1, 1_000_000}, {16, 1_000_000}};
@@ -74,6 +78,7 @@ public final class BenchMain {
                 line(r);
             }
             rows.addAll(new HalfBench(out, o.runs).run());
+            rows.addAll(new Int8Bench(out, o.runs, o.quick).run());
             out.println();
             out.println("gradient (issue 7): value and gradient w.r.t. qy and db of the sum of the top-k values, ip, k=10, recall 0.95:");
             rows.add(GradientBench.measure(out, 1024, 100_000, D, K, RECALL, o.runs, true));
@@ -240,8 +245,8 @@ public final class BenchMain {
                 check(shape + ": backward's extra MB < 400 ([Q,N] f32 at N=100k)", r.num("extra_mb"), 400, true);
                 continue;
             }
-            if (!"search".equals(r.get("op")) || !"f32".equals(r.get("dtype"))) {
-                continue;
+            if (!"search".equals(r.get("op")) || !"f32".equals(r.get("dtype")) || r.get("prepared") != null) {
+                continue; // (the int8 rows have targets of their own: Int8Bench.targets)
             }
             int q = ((Number) r.get("q")).intValue();
             String shape = "Q=" + q + " N=" + r.get("n");
@@ -256,6 +261,7 @@ public final class BenchMain {
             check(shape + ": recall >= " + r.get("recall_target"), r.num("recall"), (Double) r.get("recall_target"), false);
         }
         HalfBench.targets(rows, this::check);
+        Int8Bench.targets(rows, this::check);
     }
 
     private void check(String what, Double value, double bound, boolean atMost) {

@@ -128,7 +128,8 @@ final class HalfBench {
 
     private static Jitted<TopK> program(int k, double recall, String candidates) {
         return Jit.jit((Tensor qy, Tensor db) -> approxMaxK(dot(qy, transpose(db)), k, recall),
-                JitConfig.defaults().option(HalfSearch.CANDIDATES_OPTION, candidates));
+                JitConfig.defaults().option(HalfSearch.CANDIDATES_OPTION, candidates)
+                        .option(io.ann4j.runtime.cpu.search.SearchOptions.PRODUCT, "f32")); // f32 rows: the f32 product
     }
 
     /**

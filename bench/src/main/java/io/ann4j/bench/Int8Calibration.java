@@ -30,7 +30,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Int8Calibration {
     private static final int K = 10;
-    private static final int[] FACTORS = {1, 2, 3, 4, 6, 8};
+    /** Candidates per query: k and a little more (where the table's choices fall), then multiples. */
+    private static final int[] CANDIDATES = {10, 12, 15, 20, 30, 40};
     private static final String[] METRICS = {"ip", "l2", "cosine"};
 
     private Int8Calibration() {}
@@ -73,8 +74,8 @@ public final class Int8Calibration {
 
     private static String header() {
         StringBuilder sb = new StringBuilder();
-        for (int f : FACTORS) {
-            sb.append(String.format(Locale.ROOT, "%9s", "C=" + f + "k"));
+        for (int c : CANDIDATES) {
+            sb.append(String.format(Locale.ROOT, "%9s", "C=" + c));
         }
         return sb.toString();
     }
@@ -87,13 +88,13 @@ public final class Int8Calibration {
             INDArray truth = Programs.exact(metric, K).call(qy, db).indicesArray();
             for (String scaling : new String[] {"row", "dimension-row"}) {
                 StringBuilder line = new StringBuilder();
-                for (int f : FACTORS) {
-                    TopK got = program(metric, scaling, f * K).call(qy, prepared);
+                for (int c : CANDIDATES) {
+                    TopK got = program(metric, scaling, c).call(qy, prepared);
                     double recall = Ann.recall(got.indicesArray(), truth);
                     line.append(String.format(Locale.ROOT, "%9.4f", recall));
                     rows.add(new Row().put("op", "calibration").put("data", name).put("metric", metric)
                             .put("scaling", scaling).put("q", (int) qy.size(0)).put("n", (int) db.size(0))
-                            .put("d", (int) db.size(1)).put("k", K).put("candidates", f * K).put("recall", recall)
+                            .put("d", (int) db.size(1)).put("k", K).put("candidates", c).put("recall", recall)
                             .put("path", "int8+rerank").put("cpu", CpuFeatures.model()));
                 }
                 System.out.printf(Locale.ROOT, "%-10s %-7s %-14s %s%n", name, metric, scaling, line);

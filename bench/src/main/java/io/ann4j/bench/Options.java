@@ -5,10 +5,13 @@ import java.nio.file.Path;
 /** The bench's command line. */
 final class Options {
     static final String USAGE = """
-            usage: bench/run [--quick] [--json FILE] [--runs N]
+            usage: bench/run [--quick] [--int8] [--json FILE] [--runs N]
+                   bench/run --calibrate [--db REAL.npy --queries HELD_OUT.npy] [--json FILE]
                    bench/run --db DB.npy --queries Q.npy [--k K] [--recall R] [--metric ip|l2|cosine] [--out I.npy] [--json FILE]""";
 
     boolean quick;
+    /** Only the recall-buys-speed rows (int8 scoring with exact re-ranking) and their targets. */
+    boolean int8Only;
     Path json;
     int runs = 5;
     String db = "";
@@ -24,6 +27,7 @@ final class Options {
             String a = args[i];
             switch (a) {
                 case "--quick" -> o.quick = true;
+                case "--int8" -> o.int8Only = true;
                 case "--json" -> o.json = Path.of(value(args, ++i, a));
                 case "--runs" -> o.runs = positive(value(args, ++i, a), a);
                 case "--db" -> o.db = value(args, ++i, a);

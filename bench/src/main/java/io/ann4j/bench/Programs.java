@@ -31,11 +31,16 @@ final class Programs {
         return metric.equals("l2");
     }
 
+    /**
+     * The approximate search on the exact f32 product (the int8 rows force their own path): the
+     * classic rows compare it with the f32 products alone.
+     */
     static Jitted<TopK> approx(String metric, int k, double recall, String selection) {
         BiFunction<Tensor, Tensor, TopK> f = (qy, db) -> smallerIsBetter(metric)
                 ? approxMinK(scores(metric, qy, db), k, recall)
                 : approxMaxK(scores(metric, qy, db), k, recall);
-        return Jit.jit(f, JitConfig.defaults().option("cpu.selection", selection));
+        return Jit.jit(f, JitConfig.defaults().option("cpu.selection", selection)
+                .option(io.ann4j.runtime.cpu.search.SearchOptions.PRODUCT, "f32"));
     }
 
     static Jitted<TopK> exact(String metric, int k) {

@@ -15,6 +15,12 @@ final class Rerank {
     @FunctionalInterface
     interface Scorer {
         float score(int query, int row);
+
+        /**
+         * Called with a query's candidates before they are scored: a scorer that reads rows from
+         * memory may start their loads here, all at once, rather than wait for each in turn.
+         */
+        default void prefetch(int[] rows, int count) {}
     }
 
     private Rerank() {}
@@ -42,10 +48,12 @@ final class Rerank {
         for (int qi = from; qi < to; qi++) {
             int count = 0;
             while (count < c && r.indices()[qi * c + count] >= 0) {
-                int j = r.indices()[qi * c + count];
-                seen[count] = j;
-                packed[count] = pack(scorer.score(qi, j), j, isMax);
+                seen[count] = r.indices()[qi * c + count];
                 count++;
+            }
+            scorer.prefetch(seen, count);
+            for (int i = 0; i < count; i++) {
+                packed[i] = pack(scorer.score(qi, seen[i]), seen[i], isMax);
             }
             int candidates = count;
             for (int j : always) {
