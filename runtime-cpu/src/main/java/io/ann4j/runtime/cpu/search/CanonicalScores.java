@@ -50,6 +50,67 @@ final class CanonicalScores {
         return s;
     }
 
+    /**
+     * {@link #rowDot} of one row of {@code a} with rows {@code rows[0..count)} of {@code b}, into
+     * {@code out}: the same operations in the same order for each row, so the same bits, but four
+     * rows at a time, so that their loads from memory and their chains of additions overlap
+     * (measured: 55 -> ~15 ns per dot of D=128 in cache, 170 -> ~50 ns from memory).
+     */
+    static void rowDots(MemorySegment a, long aStart, MemorySegment b, int[] rows, int count, int depth, float[] out) {
+        int lanes = F.length();
+        int bound = depth - depth % lanes;
+        float[] l0 = new float[lanes];
+        float[] l1 = new float[lanes];
+        float[] l2 = new float[lanes];
+        float[] l3 = new float[lanes];
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            long b0 = (long) rows[i] * depth;
+            long b1 = (long) rows[i + 1] * depth;
+            long b2 = (long) rows[i + 2] * depth;
+            long b3 = (long) rows[i + 3] * depth;
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            for (int d = 0; d < bound; d += lanes) {
+                FloatVector q = FloatVector.fromMemorySegment(F, a, (aStart + d) * 4, ByteOrder.nativeOrder());
+                acc0 = q.fma(FloatVector.fromMemorySegment(F, b, (b0 + d) * 4, ByteOrder.nativeOrder()), acc0);
+                acc1 = q.fma(FloatVector.fromMemorySegment(F, b, (b1 + d) * 4, ByteOrder.nativeOrder()), acc1);
+                acc2 = q.fma(FloatVector.fromMemorySegment(F, b, (b2 + d) * 4, ByteOrder.nativeOrder()), acc2);
+                acc3 = q.fma(FloatVector.fromMemorySegment(F, b, (b3 + d) * 4, ByteOrder.nativeOrder()), acc3);
+            }
+            acc0.intoArray(l0, 0);
+            acc1.intoArray(l1, 0);
+            acc2.intoArray(l2, 0);
+            acc3.intoArray(l3, 0);
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            for (int x = 0; x < lanes; x++) {
+                s0 += l0[x];
+                s1 += l1[x];
+                s2 += l2[x];
+                s3 += l3[x];
+            }
+            for (int d = bound; d < depth; d++) {
+                float q = a.getAtIndex(ValueLayout.JAVA_FLOAT, aStart + d);
+                s0 += q * b.getAtIndex(ValueLayout.JAVA_FLOAT, b0 + d);
+                s1 += q * b.getAtIndex(ValueLayout.JAVA_FLOAT, b1 + d);
+                s2 += q * b.getAtIndex(ValueLayout.JAVA_FLOAT, b2 + d);
+                s3 += q * b.getAtIndex(ValueLayout.JAVA_FLOAT, b3 + d);
+            }
+            out[i] = s0;
+            out[i + 1] = s1;
+            out[i + 2] = s2;
+            out[i + 3] = s3;
+        }
+        for (; i < count; i++) {
+            out[i] = rowDot(a, aStart, b, (long) rows[i] * depth, depth);
+        }
+    }
+
     static void apply(SearchRun.Result r, RegionPlan plan, MemorySegment lhs, MemorySegment rhs, int m, int n,
                       SideInputs sides, boolean isMax, boolean f64) {
         int k = r.outSize();

@@ -17,10 +17,14 @@ final class Rerank {
         float score(int query, int row);
 
         /**
-         * Called with a query's candidates before they are scored: a scorer that reads rows from
-         * memory may start their loads here, all at once, rather than wait for each in turn.
+         * {@code out[i] = score(query, rows[i])} for {@code i < count}: a scorer may score several
+         * rows at once, so that their loads from memory overlap.
          */
-        default void prefetch(int[] rows, int count) {}
+        default void scoreAll(int query, int[] rows, int count, float[] out) {
+            for (int i = 0; i < count; i++) {
+                out[i] = score(query, rows[i]);
+            }
+        }
     }
 
     private Rerank() {}
@@ -45,15 +49,16 @@ final class Rerank {
         int outSize = out.outSize();
         long[] packed = new long[c + always.length];
         int[] seen = new int[c];
+        float[] values = new float[c];
         for (int qi = from; qi < to; qi++) {
             int count = 0;
             while (count < c && r.indices()[qi * c + count] >= 0) {
                 seen[count] = r.indices()[qi * c + count];
                 count++;
             }
-            scorer.prefetch(seen, count);
+            scorer.scoreAll(qi, seen, count, values);
             for (int i = 0; i < count; i++) {
-                packed[i] = pack(scorer.score(qi, seen[i]), seen[i], isMax);
+                packed[i] = pack(values[i], seen[i], isMax);
             }
             int candidates = count;
             for (int j : always) {
