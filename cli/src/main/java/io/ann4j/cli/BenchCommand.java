@@ -51,8 +51,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Recall targets to sweep (default: ${DEFAULT-VALUE}).")
     double[] targets;
 
-    @Option(names = "--algorithms", split = ",", defaultValue = "threshold,bins", paramLabel = "A,A",
-            description = "The CPU backend's selection algorithms to sweep, one plot line each (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithms", split = ",", defaultValue = "threshold,bins,int8", paramLabel = "A,A",
+            description = "The CPU backend's algorithms to sweep, one plot line each: int8 (int8 scores re-ranked exactly),"
+                    + " threshold (the exact f32 product), bins (the TPU's algorithm) (default: ${DEFAULT-VALUE}).")
     String[] algorithms;
 
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs per point, after one warm-up (default: ${DEFAULT-VALUE}).")
@@ -119,8 +120,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             List<String> algs = opts.backend == null || opts.backend.equals("cpu") ? Arrays.asList(algorithms) : List.of(opts.backend);
             for (String a : algs) {
-                if (!a.equals("threshold") && !a.equals("bins") && !a.equals(opts.backend)) {
-                    throw new BadInputException("--algorithms holds " + a + "; expected threshold and/or bins");
+                if (!a.equals("int8") && !a.equals("threshold") && !a.equals("bins") && !a.equals(opts.backend)) {
+                    throw new BadInputException("--algorithms holds " + a + "; expected int8, threshold and/or bins");
                 }
             }
             SearchSpec base = new SearchSpec(metric, opts.k, Double.NaN, null, opts.backend, opts.devices);
@@ -133,7 +134,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 for (String a : algs) {
                     for (double t : targets) {
-                        SearchSpec s = base.withRecall(t).withSelection(algs.size() == 1 && !a.equals("threshold") && !a.equals("bins") ? null : a);
+                        SearchSpec s = base.withRecall(t).withSelection(algs.size() == 1 && !a.equals("int8") && !a.equals("threshold")
+                                && !a.equals("bins") ? null : a);
                         Measured m = measure(new BlockSearch(s), queries, db, p);
                         points.add(new BenchPoint(a, t, truth.recall(m.result(), opts.k), m.ms(), qm.rows() / (m.ms() / 1e3)));
                     }

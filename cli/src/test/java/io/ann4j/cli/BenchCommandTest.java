@@ -27,8 +27,9 @@ class BenchCommandTest {
                 "--plot-size", "640x480");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("tiny-angular.hdf5: 30 queries, 2000 x 12 database, cosine, k=10"), r.toString());
-        List<String> rows = r.out().lines().filter(l -> l.startsWith("threshold") || l.startsWith("bins") || l.startsWith("exact")).toList();
-        assertEquals(2 * 6 + 1, rows.size(), r.toString());
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("threshold") || l.startsWith("bins")
+                || l.startsWith("int8") || l.startsWith("exact")).toList();
+        assertEquals(3 * 6 + 1, rows.size(), r.toString());
         for (String target : List.of("0.50", "0.80", "0.90", "0.95", "0.99", "1.00")) {
             assertTrue(rows.stream().anyMatch(l -> l.startsWith("bins") && l.contains(" " + target + " ")), "target " + target + ": " + r);
         }
@@ -36,12 +37,16 @@ class BenchCommandTest {
         assertTrue(exact.matches("exact\\s+-\\s+1\\.0000\\s+.*"), "exact search has recall 1 by the file's distances: " + exact);
         assertTrue(rows.stream().filter(l -> l.startsWith("threshold")).allMatch(l -> l.contains(" 1.0000 ")),
                 "threshold selection is exact: " + r);
+        for (String line : rows.stream().filter(l -> l.startsWith("int8")).toList()) {
+            String[] f = line.trim().split("\\s+"); // int8, target, recall, ...
+            assertTrue(Double.parseDouble(f[2]) >= Double.parseDouble(f[1]), "int8 meets its target: " + line);
+        }
 
         List<String> csv = Files.readAllLines(out.resolve("points.csv"));
-        assertEquals(1 + 13, csv.size());
+        assertEquals(1 + 19, csv.size());
         assertTrue(csv.get(0).startsWith("algorithm,recall_target,recall,qps,ms"));
         List<String> json = Files.readAllLines(out.resolve("points.jsonl"));
-        assertEquals(13, json.size());
+        assertEquals(19, json.size());
         assertTrue(json.get(0).matches("\\{\"op\":\"search\",\"algorithm\":\"threshold\",\"dtype\":\"f32\",\"metric\":\"cosine\","
                 + "\"q\":30,\"n\":2000,\"d\":12,\"k\":10,\"recall_target\":0.5,\"recall\":1\\.000000,\"ann4j_ms\":[0-9.]+,\"qps\":[0-9.]+}"), json.get(0));
 

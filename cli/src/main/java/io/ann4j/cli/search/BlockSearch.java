@@ -41,7 +41,11 @@ public final class BlockSearch {
             c = c.backend(spec.backend());
         }
         if (spec.selection() != null && !spec.exact()) {
-            c = c.option("cpu.selection", spec.selection());
+            // int8: the threshold selection over int8 scores, re-ranked exactly; threshold: the
+            // same selection over the exact f32 product; bins: the TPU's algorithm
+            boolean int8 = spec.selection().equals("int8");
+            c = c.option("cpu.selection", int8 ? "threshold" : spec.selection())
+                    .option("cpu.product", int8 ? "int8" : "f32");
         }
         this.config = c;
         // The exact l2 program ranks -score by largest; every other program's values rank as its metric's.

@@ -6,8 +6,9 @@ package io.ann4j.cli.search;
  * @param metric       what ranks the neighbours
  * @param k            neighbours per query
  * @param recallTarget the approximate search's target in (0, 1], or NaN for the exact top-k
- * @param selection    the CPU backend's selection algorithm, {@code threshold} or {@code bins}
- *                     (null: the backend's default)
+ * @param selection    the CPU backend's algorithm: {@code int8} (int8 scores, exact re-ranking),
+ *                     {@code threshold} (the exact f32 product) or {@code bins} (the TPU's
+ *                     algorithm); null: the backend's default (int8 where it pays, else threshold)
  * @param backend      backend name ({@code cpu}, {@code tpu}), or null for the default
  * @param devices      devices the database blocks are sharded over (1: no sharding)
  */
