@@ -76,7 +76,12 @@ final class Int8Case {
     List<INDArray> run(boolean l2, int k, double target, String product, String candidates, INDArray database) {
         GraphBuilder b = new GraphBuilder();
         Value x = b.parameter(TensorType.of(DType.F32, q, d));
-        Value y = b.parameter(TensorType.of(DType.F32, n, d));
+        DType stored = switch (database.dataType()) {
+            case BFLOAT16 -> DType.BF16;
+            case HALF -> DType.F16;
+            default -> DType.F32;
+        };
+        Value y = b.parameter(TensorType.of(stored, n, d));
         Value h = b.parameter(TensorType.of(DType.F32, n));
         Value s = b.add1(new DotGeneral(Dims.of(1), Dims.of(1), Dims.empty(), Dims.empty()), x, y);
         if (l2) {

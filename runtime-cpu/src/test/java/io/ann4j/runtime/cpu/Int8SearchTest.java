@@ -61,21 +61,11 @@ class Int8SearchTest {
         // every row's f32 value: the exact search with k = N returns them all
         List<INDArray> all = c.run(l2, n, 1.0, "f32", "auto");
         List<INDArray> got = c.run(l2, 10, 0.8, "int8", "10"); // no candidates beyond k
-        int[][] allIdx = all.get(1).toIntMatrix();
-        float[][] allVal = all.get(0).toFloatMatrix();
-        int[][] idx = got.get(1).toIntMatrix();
+        assertValuesAtIndices(all, got, l2 ? "l2" : "ip");
         float[][] val = got.get(0).toFloatMatrix();
         for (int r = 0; r < q; r++) {
-            Map<Integer, Float> f32 = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                f32.put(allIdx[r][i], allVal[r][i]);
-            }
-            for (int i = 0; i < 10; i++) {
-                assertEquals(Float.floatToIntBits(f32.get(idx[r][i])), Float.floatToIntBits(val[r][i]),
-                        "query " + r + " rank " + i + " index " + idx[r][i]);
-                if (i > 0) {
-                    assertTrue(l2 ? val[r][i - 1] <= val[r][i] : val[r][i - 1] >= val[r][i], "sorted best first");
-                }
+            for (int i = 1; i < 10; i++) {
+                assertTrue(l2 ? val[r][i - 1] <= val[r][i] : val[r][i - 1] >= val[r][i], "sorted best first");
             }
         }
     }
@@ -133,6 +123,24 @@ class Int8SearchTest {
     }
 
     @Test
+    void aHalfDatabaseRanksAsTheF32SearchOverItsWidenedRows() {
+        Int8Case c = new Int8Case(40, 3000, 36, 21, true);
+        for (io.ann4j.compiler.ir.DType half : new io.ann4j.compiler.ir.DType[] {io.ann4j.compiler.ir.DType.BF16,
+                io.ann4j.compiler.ir.DType.F16}) {
+            INDArray stored = io.ann4j.runtime.cpu.dense.Rounding.floatToHalf(Nd4j.create(c.db, new long[] {3000, 36}, 'c'), half);
+            INDArray widened = io.ann4j.runtime.cpu.dense.Rounding.halfToFloat(stored);
+            for (boolean l2 : new boolean[] {false, true}) {
+                assertSame(c.run(l2, 10, 0.9, "f32", "auto", widened), c.run(l2, 10, 0.9, "int8", "2400", stored),
+                        half + (l2 ? " l2" : " ip") + ", 2400 candidates");
+                // few candidates: whatever comes back has the widened rows' f32 values
+                List<INDArray> few = c.run(l2, 10, 0.9, "int8", "10", stored);
+                List<INDArray> all = c.run(l2, 3000, 1.0, "f32", "auto", widened);
+                assertValuesAtIndices(all, few, half + (l2 ? " l2" : " ip"));
+            }
+        }
+    }
+
+    @Test
     void queriesWithNaNOrInfinitiesTakeTheExactPath() {
         Int8Case c = new Int8Case(6, 2000, 16, 9, false);
         c.qy[2 * 16 + 5] = Float.NaN;
@@ -180,6 +188,24 @@ class Int8SearchTest {
     void reportsThePathTaken() {
         String path = Int8Products.path();
         assertEquals(Int8Products.vnni() && OneDnn.available(), path.equals(Int8Products.INT8_RERANK), path);
+    }
+
+    /** Every value of {@code got} is the one {@code all} (a search returning every row) has at its index. */
+    private static void assertValuesAtIndices(List<INDArray> all, List<INDArray> got, String what) {
+        int[][] allIdx = all.get(1).toIntMatrix();
+        float[][] allVal = all.get(0).toFloatMatrix();
+        int[][] idx = got.get(1).toIntMatrix();
+        float[][] val = got.get(0).toFloatMatrix();
+        for (int r = 0; r < idx.length; r++) {
+            Map<Integer, Float> f32 = new HashMap<>();
+            for (int i = 0; i < allIdx[r].length; i++) {
+                f32.put(allIdx[r][i], allVal[r][i]);
+            }
+            for (int i = 0; i < idx[r].length; i++) {
+                assertEquals(Float.floatToIntBits(f32.get(idx[r][i])), Float.floatToIntBits(val[r][i]),
+                        what + ": query " + r + " rank " + i + " index " + idx[r][i]);
+            }
+        }
     }
 
     private static void assertSame(List<INDArray> expected, List<INDArray> got, String what) {

@@ -75,35 +75,88 @@ public final class Int8Quantizer {
         float[] offset = new float[n];
         boolean[] bad = new boolean[n];
         float[] dimMul = mul;
-        RowRanges.Body body = (from, to) -> quantizeRows(rows, from, to, depth, dimMul, codes, rowScale, offset, bad);
+        RowRanges.Body body = (from, to) -> quantizeRows(rows, 0, from, to, depth, dimMul, codes, rowScale, offset, bad);
         run(n, depth, body, parallel);
+        return new Int8Rows(codes, rowScale, offset, dimScale, flagged(bad), n, depth);
+    }
+
+    /** Rows given in another precision, converted to f32 a chunk at a time (see {@link #database(RowSource, int, int, Scaling, RowRanges)}). */
+    @FunctionalInterface
+    public interface RowSource {
+        /** Rows {@code [from, from + count)} as row-major f32 into {@code dst} (heap or native). */
+        void read(int from, int count, MemorySegment dst);
+    }
+
+    /** Rows converted per chunk: a chunk of 256 rows stays in cache between its conversion and its quantization. */
+    private static final int CHUNK = 256;
+
+    /**
+     * Quantizes a database given by {@code source} (a bf16 or f16 one, widened to f32 a chunk of
+     * rows at a time), by the same definition as the f32 rows.
+     */
+    public static Int8Rows database(RowSource source, int n, int depth, Scaling scaling, RowRanges parallel) {
+        float[] dimScale = null;
+        float[] mul = null;
+        if (scaling == Scaling.DIMENSION_AND_ROW) {
+            MemorySegment chunk = MemorySegment.ofArray(new float[CHUNK * depth]);
+            dimScale = new float[depth];
+            for (int j0 = 0; j0 < n; j0 += CHUNK) {
+                int count = Math.min(CHUNK, n - j0);
+                source.read(j0, count, chunk);
+                dimensionMax(chunk, count, depth, dimScale);
+            }
+            mul = new float[depth];
+            for (int d = 0; d < depth; d++) {
+                dimScale[d] = dimScale[d] == 0f ? 1f : dimScale[d];
+                mul[d] = (float) (1.0 / dimScale[d]);
+            }
+        }
+        MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) n * depth), 64);
+        float[] rowScale = new float[n];
+        float[] offset = new float[n];
+        boolean[] bad = new boolean[n];
+        float[] dimMul = mul;
+        RowRanges.Body body = (from, to) -> {
+            MemorySegment chunk = MemorySegment.ofArray(new float[CHUNK * depth]);
+            for (int j0 = from; j0 < to; j0 += CHUNK) {
+                int count = Math.min(CHUNK, to - j0);
+                source.read(j0, count, chunk);
+                quantizeRows(chunk, j0, j0, j0 + count, depth, dimMul, codes, rowScale, offset, bad);
+            }
+        };
+        run(n, depth, body, parallel);
+        return new Int8Rows(codes, rowScale, offset, dimScale, flagged(bad), n, depth);
+    }
+
+    private static int[] flagged(boolean[] bad) {
         int count = 0;
         for (boolean b : bad) {
             count += b ? 1 : 0;
         }
-        int[] exactRows = new int[count];
-        for (int j = 0, i = 0; j < n; j++) {
+        int[] rows = new int[count];
+        for (int j = 0, i = 0; j < bad.length; j++) {
             if (bad[j]) {
-                exactRows[i++] = j;
+                rows[i++] = j;
             }
         }
-        return new Int8Rows(codes, rowScale, offset, dimScale, exactRows, n, depth);
+        return rows;
     }
 
     /**
      * Rows {@code [from, to)} of the database: a plain static loop, which C2 compiles whole (called
      * through the lambda, the same loop ran 3x slower: its vector code was not inlined).
      */
-    private static void quantizeRows(MemorySegment rows, int from, int to, int depth, float[] mul,
+    private static void quantizeRows(MemorySegment rows, int srcRow0, int from, int to, int depth, float[] mul,
                                      MemorySegment codes, float[] rowScale, float[] offset, boolean[] bad) {
         for (int j = from; j < to; j++) {
             long at = (long) j * depth;
-            float m = rowMax(rows, at * 4, mul, depth);
+            long src = (long) (j - srcRow0) * depth * 4;
+            float m = rowMax(rows, src, mul, depth);
             if (Float.isNaN(m) || m / 127f > MAX_ROW_SCALE) {
                 bad[j] = true; // codes stay 0 (fresh memory is zeroed)
                 continue;
             }
-            int sum = quantizeRow(rows, at * 4, mul, depth, m, codes, at, 0);
+            int sum = quantizeRow(rows, src, mul, depth, m, codes, at, 0);
             rowScale[j] = m / 127f;
             offset[j] = rowScale[j] * (128f * sum);
         }
@@ -218,21 +271,26 @@ public final class Int8Quantizer {
      */
     static float[] dimensionScales(MemorySegment rows, int n, int depth) {
         float[] s = new float[depth];
-        for (int j = 0; j < n; j++) {
-            long at = (long) j * depth * 4;
-            if (Float.isNaN(rowMax(rows, at, null, depth))) {
-                continue;
-            }
-            for (int d = 0; d < depth; d++) {
-                s[d] = Math.max(s[d], Math.abs(rows.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * d)));
-            }
-        }
+        dimensionMax(rows, n, depth, s);
         for (int d = 0; d < depth; d++) {
             if (s[d] == 0f) {
                 s[d] = 1f;
             }
         }
         return s;
+    }
+
+    /** {@code into[d] = max(into[d], |x[j, d]|)} over the finite rows {@code j} of {@code rows}. */
+    private static void dimensionMax(MemorySegment rows, int n, int depth, float[] into) {
+        for (int j = 0; j < n; j++) {
+            long at = (long) j * depth * 4;
+            if (Float.isNaN(rowMax(rows, at, null, depth))) {
+                continue;
+            }
+            for (int d = 0; d < depth; d++) {
+                into[d] = Math.max(into[d], Math.abs(rows.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * d)));
+            }
+        }
     }
 
     private static void run(int n, int depth, RowRanges.Body body, RowRanges parallel) {

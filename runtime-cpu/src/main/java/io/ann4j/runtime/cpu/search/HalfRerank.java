@@ -23,9 +23,15 @@ final class HalfRerank {
      */
     static SearchRun.Result rerank(SearchRun.Result r, int outSize, RegionPlan plan, float[] queries,
                                    MemorySegment db, boolean bf16, int n, SideInputs sides, boolean isMax) {
+        return Rerank.rerank(r, outSize, isMax, new int[0], scorers(plan, queries, db, bf16, n, sides));
+    }
+
+    /** Exact scorers over the widened half rows, one per worker (each with its scratch). */
+    static java.util.function.Supplier<Rerank.Scorer> scorers(RegionPlan plan, float[] queries, MemorySegment db,
+                                                              boolean bf16, int n, SideInputs sides) {
         int depth = plan.depth();
         boolean rowMajor = !plan.transA() && plan.transB();
-        return Rerank.rerank(r, outSize, isMax, new int[0], () -> {
+        return () -> {
             float[] row = new float[depth];
             float[] lanes = new float[F.length()];
             return (qi, j) -> {
@@ -38,7 +44,7 @@ final class HalfRerank {
                 }
                 return Epilogue.eval(plan.epilogue(), dot, qi, j, sides);
             };
-        });
+        };
     }
 
     /**

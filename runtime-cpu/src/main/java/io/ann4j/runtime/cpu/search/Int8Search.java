@@ -18,8 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An approximate search over an f32 database that spends its recall slack on a cheaper product,
- * in two stages:
+ * An approximate search over an f32 (or bf16, f16) database that spends its recall slack on a
+ * cheaper product, in two stages:
  * <ol>
  *   <li>the database and the queries quantized to int8 ({@link Int8Quantizer}: the database once
  *   per {@link PreparedArray prepared} array, else per call), the product on oneDNN's int8 gemm
@@ -29,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   infinities, huge magnitudes: {@link Int8Rows#exactRows}), scored exactly as
  *   the f32 search scores them ({@link CanonicalScores}), the best kept.</li>
  * </ol>
- * The values returned are the f32 search's values at the returned indices, bit for bit; only which
+ * The values returned are the f32 search's values at the returned indices, bit for bit (over a half
+ * database, those of the f32 search over its rows widened, as {@link HalfSearch} returns); only which
  * indices come back can differ, when a true neighbour's approximate score fell outside the
  * candidates. It runs for {@code approxMaxK}/{@code approxMinK} with a recall target below 1 on
  * f32 scores, the {@code dot(qy, transpose(db))} form (database rows contiguous), the threshold
@@ -79,7 +80,8 @@ public final class Int8Search {
         }
         INDArray rhs = inputs.get(plan.rhsInput());
         INDArray lhs = inputs.get(plan.lhsInput());
-        if (rhs.dataType() != DataType.FLOAT || !(lhs.dataType() == DataType.FLOAT || HalfSearch.isHalf(lhs))) {
+        if (!(rhs.dataType() == DataType.FLOAT || HalfSearch.isHalf(rhs))
+                || !(lhs.dataType() == DataType.FLOAT || HalfSearch.isHalf(lhs))) {
             return false;
         }
         if (o.product().equals("int8")) {
@@ -103,7 +105,9 @@ public final class Int8Search {
         INDArray rhsIn = inputs.get(plan.rhsInput());
         INDArray rhs = NativeArrays.dense(rhsIn);
         MemorySegment rhsSeg = NativeArrays.segment(rhs);
-        Int8Rows rows = database(rhsIn, rhsSeg, n, depth, o.scaling());
+        boolean half = HalfSearch.isHalf(rhs);
+        boolean bf16 = rhs.dataType() == DataType.BFLOAT16;
+        Int8Rows rows = database(rhsIn, rhsSeg, half, bf16, n, depth, o.scaling());
         if (rows.exactRows().length > Math.max(64, n / 64)) {
             return null;
         }
@@ -128,8 +132,10 @@ public final class Int8Search {
         // the queries in the product's layout, for the canonical (f32 search's) scores
         INDArray lhs = NativeArrays.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
         MemorySegment lhsSeg = NativeArrays.segment(lhs);
-        SearchRun.Result out = Rerank.rerank(first, outSize, selection.isMax(), rows.exactRows(),
-                () -> new ExactScorer(plan, lhsSeg, rhsSeg, m, n, sides));
+        // a half database: the f32 search over its rows widened (as the half search promises)
+        SearchRun.Result out = Rerank.rerank(first, outSize, selection.isMax(), rows.exactRows(), half
+                ? HalfRerank.scorers(plan, f32Queries, rhsSeg, bf16, n, sides)
+                : () -> new ExactScorer(plan, lhsSeg, rhsSeg, m, n, sides));
         Reference.reachabilityFence(lhs);
         Reference.reachabilityFence(rhs);
         long[] shape = {m, outSize};
@@ -187,18 +193,24 @@ public final class Int8Search {
     }
 
     /** The database's int8 copy: kept with a prepared array across calls, else made for this call. */
-    private static Int8Rows database(INDArray rhsIn, MemorySegment rows, int n, int depth,
+    private static Int8Rows database(INDArray rhsIn, MemorySegment rows, boolean half, boolean bf16, int n, int depth,
                                      Int8Quantizer.Scaling scaling) {
         PreparedArray prepared = PreparedArray.lookup(rhsIn);
         if (prepared == null) {
-            return quantize(rows, n, depth, scaling);
+            return quantize(rows, half, bf16, n, depth, scaling);
         }
-        return prepared.derived(new Int8Key(scaling), () -> quantize(rows, n, depth, scaling));
+        return prepared.derived(new Int8Key(scaling), () -> quantize(rows, half, bf16, n, depth, scaling));
     }
 
-    private static Int8Rows quantize(MemorySegment rows, int n, int depth, Int8Quantizer.Scaling scaling) {
-        return Int8Quantizer.database(rows, n, depth, scaling,
-                (count, body) -> SearchRun.forEachRowRange(count, body::rows));
+    private static Int8Rows quantize(MemorySegment rows, boolean half, boolean bf16, int n, int depth,
+                                     Int8Quantizer.Scaling scaling) {
+        Int8Quantizer.RowRanges workers = (count, body) -> SearchRun.forEachRowRange(count, body::rows);
+        if (!half) {
+            return Int8Quantizer.database(rows, n, depth, scaling, workers);
+        }
+        // half rows widened to f32 a chunk at a time (exact: every half value is an f32)
+        return Int8Quantizer.database((from, count, dst) -> HalfConversions.widen(rows, (long) from * depth, bf16, dst,
+                0, count * depth), n, depth, scaling, workers);
     }
 
     /** A prepared array's int8 copy, per scaling. */

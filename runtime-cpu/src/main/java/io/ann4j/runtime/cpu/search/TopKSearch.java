@@ -30,22 +30,22 @@ public final class TopKSearch {
     }
 
     /**
-     * As {@link #fused(RegionPlan, List, TensorType, String)} with all the options: a bf16 or f16
+     * As {@link #fused(RegionPlan, List, TensorType, String)} with all the options: an approximate
+     * search runs the int8 search ({@link Int8Search}) where it applies; else a bf16 or f16
      * database (given as such: see {@link #acceptsHalf}) runs the half-precision search
-     * ({@link HalfSearch}); an approximate search over an f32 database the int8 search
-     * ({@link Int8Search}) where it applies.
+     * ({@link HalfSearch}).
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType,
                                        SearchOptions options) {
         String mode = options.selection();
-        if (HalfSearch.isHalf(inputs.get(plan.rhsInput())) && scoreType.dtype() != io.ann4j.compiler.ir.DType.F64) {
-            return HalfSearch.fused(plan, inputs, scoreType, mode, options.halfCandidates());
-        }
         if (Int8Search.applies(plan, inputs, scoreType, options)) {
             List<INDArray> r = Int8Search.fused(plan, inputs, scoreType, options);
             if (r != null) {
                 return r;
             }
+        }
+        if (HalfSearch.isHalf(inputs.get(plan.rhsInput())) && scoreType.dtype() != io.ann4j.compiler.ir.DType.F64) {
+            return HalfSearch.fused(plan, inputs, scoreType, mode, options.halfCandidates());
         }
         DataType scores = scoreType.dtype() == io.ann4j.compiler.ir.DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
         INDArray lhs = NativeArrays.dense(operand(inputs.get(plan.lhsInput()), scores));
