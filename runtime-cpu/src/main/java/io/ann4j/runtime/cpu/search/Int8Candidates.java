@@ -2,7 +2,7 @@ package io.ann4j.runtime.cpu.search;
 
 /**
  * How many candidates per query the int8 pass keeps for exact re-ranking, from the recall target:
- * {@code C = factor(target) * k}, at least the output size, at most the database. The factors are
+ * {@code C = max(k + 2, ceil(factor(target) * k))}, at least the output size, at most the database. The factors are
  * calibrated by measured recall against exact f32 search (see the README's calibration table):
  * the smallest factor whose recall met the target, with margin, on random Gaussian, clustered and
  * real (word embedding) data.
@@ -10,18 +10,18 @@ package io.ann4j.runtime.cpu.search;
 public final class Int8Candidates {
     private Int8Candidates() {}
 
-    /** The candidate factor for a recall target below 1. */
-    static int factor(double recallTarget) {
+    /** The candidate factor (times k) for a recall target below 1. */
+    static double factor(double recallTarget) {
         if (recallTarget <= 0.9) {
-            return 2;
+            return 1.2;
         }
         if (recallTarget <= 0.95) {
-            return 3;
+            return 1.5;
         }
         if (recallTarget <= 0.99) {
-            return 4;
+            return 2;
         }
-        return 8;
+        return 4;
     }
 
     /**
@@ -29,7 +29,7 @@ public final class Int8Candidates {
      * over {@code n} rows, or the count {@code option} asks for ({@code auto}: the table).
      */
     public static int candidates(int k, int outSize, double recallTarget, int n, String option) {
-        int c = option.equals("auto") ? factor(recallTarget) * k : Integer.parseInt(option);
+        int c = option.equals("auto") ? Math.max(k + 2, (int) Math.ceil(factor(recallTarget) * k)) : Integer.parseInt(option);
         return Math.min(n, Math.max(outSize, c));
     }
 }
