@@ -62,22 +62,12 @@ public final class Int8Quantizer {
      * @param parallel runs ranges of rows on {@code parallel} (e.g. the search's pool); may be null
      */
     public static Int8Rows database(MemorySegment rows, int n, int depth, Scaling scaling, RowRanges parallel) {
-        float[] dimScale = scaling == Scaling.DIMENSION_AND_ROW ? dimensionScales(rows, n, depth) : null;
-        float[] mul = null;
-        if (dimScale != null) {
-            mul = new float[depth];
-            for (int d = 0; d < depth; d++) {
-                mul[d] = (float) (1.0 / dimScale[d]);
-            }
+        float[] dimScale = null;
+        if (scaling == Scaling.DIMENSION_AND_ROW) {
+            dimScale = new float[depth];
+            dimensionMax(rows, n, depth, dimScale);
         }
-        MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) n * depth), 64);
-        float[] rowScale = new float[n];
-        float[] offset = new float[n];
-        boolean[] bad = new boolean[n];
-        float[] dimMul = mul;
-        RowRanges.Body body = (from, to) -> quantizeRows(rows, 0, from, to, depth, dimMul, codes, rowScale, offset, bad);
-        run(n, depth, body, parallel);
-        return new Int8Rows(codes, rowScale, offset, dimScale, flagged(bad), n, depth);
+        return quantize(n, depth, dimScale, parallel, (out, from, to) -> quantizeRows(rows, 0, from, to, depth, out));
     }
 
     /** Rows given in another precision, converted to f32 a chunk at a time (see {@link #database(RowSource, int, int, Scaling, RowRanges)}). */
@@ -96,36 +86,56 @@ public final class Int8Quantizer {
      */
     public static Int8Rows database(RowSource source, int n, int depth, Scaling scaling, RowRanges parallel) {
         float[] dimScale = null;
-        float[] mul = null;
         if (scaling == Scaling.DIMENSION_AND_ROW) {
-            MemorySegment chunk = MemorySegment.ofArray(new float[CHUNK * depth]);
             dimScale = new float[depth];
+            MemorySegment chunk = MemorySegment.ofArray(new float[CHUNK * depth]);
             for (int j0 = 0; j0 < n; j0 += CHUNK) {
                 int count = Math.min(CHUNK, n - j0);
                 source.read(j0, count, chunk);
                 dimensionMax(chunk, count, depth, dimScale);
             }
-            mul = new float[depth];
-            for (int d = 0; d < depth; d++) {
-                dimScale[d] = dimScale[d] == 0f ? 1f : dimScale[d];
-                mul[d] = (float) (1.0 / dimScale[d]);
-            }
         }
-        MemorySegment codes = Arena.ofAuto().allocate(Math.max(1, (long) n * depth), 64);
-        float[] rowScale = new float[n];
-        float[] offset = new float[n];
-        boolean[] bad = new boolean[n];
-        float[] dimMul = mul;
-        RowRanges.Body body = (from, to) -> {
+        return quantize(n, depth, dimScale, parallel, (out, from, to) -> {
             MemorySegment chunk = MemorySegment.ofArray(new float[CHUNK * depth]);
             for (int j0 = from; j0 < to; j0 += CHUNK) {
                 int count = Math.min(CHUNK, to - j0);
                 source.read(j0, count, chunk);
-                quantizeRows(chunk, j0, j0, j0 + count, depth, dimMul, codes, rowScale, offset, bad);
+                quantizeRows(chunk, j0, j0, j0 + count, depth, out);
             }
-        };
-        run(n, depth, body, parallel);
-        return new Int8Rows(codes, rowScale, offset, dimScale, flagged(bad), n, depth);
+        });
+    }
+
+    /** Where quantized rows go, and the dimension multipliers applied first (or null). */
+    private record Output(MemorySegment codes, float[] rowScale, float[] offset, boolean[] flagged, float[] mul) {}
+
+    /** Quantizes rows {@code [from, to)} into an {@link Output}. */
+    @FunctionalInterface
+    private interface RangeBody {
+        void rows(Output out, int from, int to);
+    }
+
+    /**
+     * Allocates the outputs and runs {@code body} over all rows; {@code dimMax} holds each
+     * dimension's largest magnitude (0: none finite, scale 1), or is null for per-row scales.
+     */
+    private static Int8Rows quantize(int n, int depth, float[] dimMax, RowRanges parallel, RangeBody body) {
+        float[] mul = null;
+        if (dimMax != null) {
+            mul = new float[depth];
+            for (int d = 0; d < depth; d++) {
+                dimMax[d] = dimMax[d] == 0f ? 1f : dimMax[d];
+                mul[d] = (float) (1.0 / dimMax[d]);
+            }
+        }
+        Output out = new Output(Arena.ofAuto().allocate(Math.max(1, (long) n * depth), 64), new float[n], new float[n],
+                new boolean[n], mul);
+        RowRanges.Body ranges = (from, to) -> body.rows(out, from, to);
+        if (parallel == null || (long) n * depth < PARALLEL_ELEMENTS) {
+            ranges.rows(0, n);
+        } else {
+            parallel.forEach(n, ranges);
+        }
+        return new Int8Rows(out.codes(), out.rowScale(), out.offset(), dimMax, flagged(out.flagged()), n, depth);
     }
 
     private static int[] flagged(boolean[] bad) {
@@ -146,19 +156,19 @@ public final class Int8Quantizer {
      * Rows {@code [from, to)} of the database: a plain static loop, which C2 compiles whole (called
      * through the lambda, the same loop ran 3x slower: its vector code was not inlined).
      */
-    private static void quantizeRows(MemorySegment rows, int srcRow0, int from, int to, int depth, float[] mul,
-                                     MemorySegment codes, float[] rowScale, float[] offset, boolean[] bad) {
+    private static void quantizeRows(MemorySegment rows, int srcRow0, int from, int to, int depth, Output out) {
+        float[] mul = out.mul();
         for (int j = from; j < to; j++) {
             long at = (long) j * depth;
             long src = (long) (j - srcRow0) * depth * 4;
             float m = rowMax(rows, src, mul, depth);
             if (Float.isNaN(m) || m / 127f > MAX_ROW_SCALE) {
-                bad[j] = true; // codes stay 0 (fresh memory is zeroed)
+                out.flagged()[j] = true; // codes stay 0 (fresh memory is zeroed)
                 continue;
             }
-            int sum = quantizeRow(rows, src, mul, depth, m, codes, at, 0);
-            rowScale[j] = m / 127f;
-            offset[j] = rowScale[j] * (128f * sum);
+            int sum = quantizeRow(rows, src, mul, depth, m, out.codes(), at, 0);
+            out.rowScale()[j] = m / 127f;
+            out.offset()[j] = out.rowScale()[j] * (128f * sum);
         }
     }
 
@@ -266,21 +276,10 @@ public final class Int8Quantizer {
     }
 
     /**
-     * Per dimension, the largest magnitude over the finite rows (1 where that is 0): dividing it
-     * out first evens out dimensions of very different ranges before the rows are quantized.
+     * {@code into[d] = max(into[d], |x[j, d]|)} over the finite rows {@code j} of {@code rows}: the
+     * dimension scales (1 where no finite row has a non-zero value), whose division evens out
+     * dimensions of very different ranges before the rows are quantized.
      */
-    static float[] dimensionScales(MemorySegment rows, int n, int depth) {
-        float[] s = new float[depth];
-        dimensionMax(rows, n, depth, s);
-        for (int d = 0; d < depth; d++) {
-            if (s[d] == 0f) {
-                s[d] = 1f;
-            }
-        }
-        return s;
-    }
-
-    /** {@code into[d] = max(into[d], |x[j, d]|)} over the finite rows {@code j} of {@code rows}. */
     private static void dimensionMax(MemorySegment rows, int n, int depth, float[] into) {
         for (int j = 0; j < n; j++) {
             long at = (long) j * depth * 4;
@@ -290,14 +289,6 @@ public final class Int8Quantizer {
             for (int d = 0; d < depth; d++) {
                 into[d] = Math.max(into[d], Math.abs(rows.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4L * d)));
             }
-        }
-    }
-
-    private static void run(int n, int depth, RowRanges.Body body, RowRanges parallel) {
-        if (parallel == null || (long) n * depth < PARALLEL_ELEMENTS) {
-            body.rows(0, n);
-        } else {
-            parallel.forEach(n, body);
         }
     }
 
