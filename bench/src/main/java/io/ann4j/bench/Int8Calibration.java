@@ -84,6 +84,7 @@ public final class Int8Calibration {
         System.err.printf(Locale.ROOT, "calibrating on %s: N=%d Q=%d D=%d ...%n", name, db.size(0), qy.size(0), db.size(1));
         List<Row> rows = new ArrayList<>();
         Prepared prepared = Ann.prepare(db);
+        rows.addAll(defaults(name, db, prepared, qy));
         for (String metric : METRICS) {
             INDArray truth = Programs.exact(metric, K).call(qy, db).indicesArray();
             for (String scaling : new String[] {"row", "dimension-row"}) {
@@ -99,6 +100,36 @@ public final class Int8Calibration {
                 }
                 System.out.printf(Locale.ROOT, "%-10s %-7s %-14s %s%n", name, metric, scaling, line);
             }
+        }
+        return rows;
+    }
+
+    /**
+     * The defaults as a user gets them, per metric: recall at each target's candidate count, and
+     * the time of the prepared search against ann4j's exact f32 search, timed in turn.
+     */
+    private static List<Row> defaults(String name, INDArray db, Prepared prepared, INDArray qy) {
+        List<Row> rows = new ArrayList<>();
+        for (String metric : METRICS) {
+            INDArray truth = Programs.exact(metric, K).call(qy, db).indicesArray();
+            Jitted<TopK> f32 = Int8Bench.program(metric, K, 1.0, "f32");
+            StringBuilder line = new StringBuilder();
+            for (double target : new double[] {0.9, 0.95, 0.99}) {
+                Jitted<TopK> approx = Int8Bench.program(metric, K, target, "auto");
+                Object[] got = new Object[1];
+                double[][] ms = Stats.interleavedMs(5, List.of(() -> f32.call(qy, db), () -> got[0] = approx.call(qy, prepared)));
+                double recall = Ann.recall(((TopK) got[0]).indicesArray(), truth);
+                double ratio = Stats.pairedRatio(ms[1], ms[0]);
+                line.append(String.format(Locale.ROOT, "  r=%.2f: recall %.4f, %.1f ms (%.2fx f32 %.1f ms)", target, recall,
+                        Stats.median(ms[1]), ratio, Stats.median(ms[0])));
+                rows.add(new Row().put("op", "search").put("data", name).put("metric", metric).put("q", (int) qy.size(0))
+                        .put("n", (int) db.size(0)).put("d", (int) db.size(1)).put("k", K).put("recall_target", target)
+                        .put("recall", recall).put("ann4j_ms", Stats.median(ms[1])).put("ratio_to_f32", ratio)
+                        .put("f32_ann4j_ms", Stats.median(ms[0])).put("prepared", true)
+                        .put("path", io.ann4j.runtime.cpu.search.Int8Search.path((int) qy.size(0), (int) db.size(0),
+                                (int) db.size(1), target, true)).put("cpu", CpuFeatures.model()));
+            }
+            System.out.printf(Locale.ROOT, "%-10s %-7s defaults:%s%n", name, metric, line);
         }
         return rows;
     }

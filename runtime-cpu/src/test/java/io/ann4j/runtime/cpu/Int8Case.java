@@ -32,6 +32,16 @@ final class Int8Case {
     final float[] db;
     final float[] halfNorms;
 
+    /** Given data: {@code qy [q, d]} and {@code db [n, d]}, row-major. */
+    Int8Case(float[] qy, float[] db, int d) {
+        this.d = d;
+        this.q = qy.length / d;
+        this.n = db.length / d;
+        this.qy = qy;
+        this.db = db;
+        this.halfNorms = halfNorms(db, n, d);
+    }
+
     Int8Case(int q, int n, int d, long seed, boolean clustered) {
         this.q = q;
         this.n = n;
@@ -49,14 +59,35 @@ final class Int8Case {
         }
         fill(db, n, centers, scale, rnd);
         fill(qy, q, centers, scale, rnd);
-        halfNorms = new float[n];
+        halfNorms = halfNorms(db, n, d);
+    }
+
+    /** The real word embeddings committed with the tests (see tools/fixtures/wink_embeddings.py). */
+    static Int8Case wordEmbeddings() {
+        return new Int8Case(resource("wink-queries-200x100.f32"), resource("wink-db-5000x100.f32"), 100);
+    }
+
+    private static float[] resource(String name) {
+        try (var in = Int8Case.class.getResourceAsStream(name)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(in.readAllBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            float[] out = new float[b.remaining() / 4];
+            b.asFloatBuffer().get(out);
+            return out;
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("test fixture " + name + " is missing", e);
+        }
+    }
+
+    private static float[] halfNorms(float[] db, int n, int d) {
+        float[] h = new float[n];
         for (int j = 0; j < n; j++) {
             float s = 0;
             for (int c = 0; c < d; c++) {
                 s += db[j * d + c] * db[j * d + c];
             }
-            halfNorms[j] = s / 2;
+            h[j] = s / 2;
         }
+        return h;
     }
 
     private static void fill(float[] m, int rows, float[][] centers, float[] scale, Random rnd) {

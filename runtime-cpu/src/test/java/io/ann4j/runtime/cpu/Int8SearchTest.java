@@ -83,6 +83,18 @@ class Int8SearchTest {
                 + (l2 ? " l2" : " ip"));
     }
 
+    @Test
+    void recallMeetsEveryTargetOnRealWordEmbeddings() {
+        Int8Case c = Int8Case.wordEmbeddings(); // 5,000 GloVe-derived words, 200 held-out queries, D=100
+        for (boolean l2 : new boolean[] {false, true}) {
+            int[][] truth = c.run(l2, 10, 1.0, "f32", "auto").get(1).toIntMatrix();
+            for (double target : new double[] {0.8, 0.9, 0.95, 0.99}) {
+                double recall = Int8Case.recall(c.run(l2, 10, target, "int8", "auto").get(1).toIntMatrix(), truth);
+                assertTrue(recall >= target, (l2 ? "l2" : "ip") + " recall " + recall + " at target " + target);
+            }
+        }
+    }
+
     static Stream<Arguments> edges() {
         return Stream.of(Arguments.of(1, 8193, 3), Arguments.of(1, 1023, 130), Arguments.of(511, 1025, 17),
                 Arguments.of(512, 1024, 16), Arguments.of(513, 2049, 13), Arguments.of(65, 1031, 1),
