@@ -63,12 +63,14 @@ public final class TopKAccumulator implements Serializable {
                     + java.util.Arrays.toString(localIndices.shape()));
         }
         f64 |= values.dataType() == DataType.DOUBLE;
-        double[][] v = values.castTo(DataType.DOUBLE).toDoubleMatrix();
-        long[][] ix = localIndices.castTo(DataType.LONG).toLongMatrix();
+        // one bulk copy each (ND4J's toDoubleMatrix builds a view per row: 30-100 ms for 1,000 x 10)
+        int m = (int) values.size(1);
+        double[] v = values.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        long[] ix = localIndices.castTo(DataType.LONG).dup('c').data().asLong();
         for (int q = 0; q < queries; q++) {
-            for (int j = 0; j < v[q].length; j++) {
-                if (ix[q][j] >= 0) {
-                    offer(q, TotalOrder.selectKey(v[q][j], isMax), ix[q][j] + indexOffset);
+            for (int j = 0; j < m; j++) {
+                if (ix[q * m + j] >= 0) {
+                    offer(q, TotalOrder.selectKey(v[q * m + j], isMax), ix[q * m + j] + indexOffset);
                 }
             }
         }

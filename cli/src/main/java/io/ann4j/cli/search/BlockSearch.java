@@ -106,7 +106,9 @@ public final class BlockSearch {
         if (done < rows) {
             INDArray rest = done == 0 ? data : data.get(NDArrayIndex.interval(done, rows), NDArrayIndex.all()).dup('c');
             int kk = Math.min(k, rows - done); // a small last block (or one thinned by --on-nan skip)
-            TopK r = programs.computeIfAbsent(kk, x -> Jit.jit(program(x), config)).call(q, rest);
+            // a whole cached block is searched through its snapshot, whose derived forms are kept
+            Object database = done == 0 && block.prepared() != null ? block.prepared() : rest;
+            TopK r = programs.computeIfAbsent(kk, x -> Jit.jit(program(x), config)).call(q, database);
             add(acc, block, r.valuesArray(), r.indicesArray(), done);
         }
     }
@@ -117,20 +119,19 @@ public final class BlockSearch {
             acc.add(values, local, block.offset() + localStart);
             return;
         }
-        int[][] ix = local.toIntMatrix();
-        for (int[] row : ix) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] = row[j] < 0 ? -1 : block.id((int) (row[j] + localStart));
-            }
+        int[] ix = local.dup('c').data().asInt(); // one bulk copy (toIntMatrix makes a view per row)
+        for (int j = 0; j < ix.length; j++) {
+            ix[j] = ix[j] < 0 ? -1 : block.id((int) (ix[j] + localStart));
         }
-        acc.add(values, org.nd4j.linalg.factory.Nd4j.createFromArray(ix), 0);
+        acc.add(values, org.nd4j.linalg.factory.Nd4j.createFromArray(ix).reshape('c', local.shape()), 0);
     }
 
     private Neighbors toNeighbors(TopK r, Queries queries) {
         int k = spec.k();
         Metric m = spec.metric();
-        float[][] v = r.valuesArray().castTo(DataType.FLOAT).toFloatMatrix();
-        int[][] ix = r.indicesArray().toIntMatrix();
+        // one bulk copy each (toFloatMatrix builds a view per row: tens of ms for 1,000 queries)
+        float[] v = r.valuesArray().castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int[] ix = r.indicesArray().dup('c').data().asInt();
         int[] ids = new int[queries.total() * k];
         float[] dist = new float[queries.total() * k];
         java.util.Arrays.fill(ids, -1);
@@ -139,9 +140,10 @@ public final class BlockSearch {
         for (int q = 0; q < queries.count(); q++) {
             int row = queries.rowOf()[q];
             for (int j = 0; j < k; j++) {
-                if (ix[q][j] >= 0) {
-                    ids[row * k + j] = ix[q][j];
-                    dist[row * k + j] = m.distance(negated ? -v[q][j] : v[q][j], queries.normsSq()[q]);
+                int at = q * k + j;
+                if (ix[at] >= 0) {
+                    ids[row * k + j] = ix[at];
+                    dist[row * k + j] = m.distance(negated ? -v[at] : v[at], queries.normsSq()[q]);
                 }
             }
         }

@@ -1,6 +1,8 @@
 package io.ann4j.cli.search;
 
 import io.ann4j.cli.io.Matrix;
+import io.ann4j.dsl.Ann;
+import io.ann4j.dsl.Prepared;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -15,8 +17,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the bench) when they fit.
  */
 public final class Database {
-    /** Rows {@code [offset, offset + data.rows)}, or, after skipping bad rows, the rows {@code ids}. */
-    public record Block(INDArray data, long offset, int[] ids) {
+    /**
+     * Rows {@code [offset, offset + data.rows)}, or, after skipping bad rows, the rows {@code ids};
+     * a cached block also carries its {@link Prepared} snapshot (else null), which searches take so
+     * that what the backend derives from it (the int8 copy, the norms) is kept across passes.
+     */
+    public record Block(INDArray data, long offset, int[] ids, Prepared prepared) {
+        Block(INDArray data, long offset, int[] ids) {
+            this(data, offset, ids, null);
+        }
+
         /** The global row id of block row {@code r}. */
         public int id(int r) {
             return ids == null ? Math.toIntExact(offset + r) : ids[r];
@@ -63,11 +73,16 @@ public final class Database {
         return usable < 0 ? matrix.rows() : usable;
     }
 
-    /** Reads every block now and keeps them, so that later passes do not read the file. */
+    /**
+     * Reads every block now and keeps them, each with a prepared snapshot, so that later passes
+     * neither read the file nor repeat what the backend derives from a block (the int8 copy, a
+     * cosine search's normalised rows). The snapshot is a copy: a cached block takes twice its
+     * bytes, plus the int8 copy (a quarter of f32) once searched approximately.
+     */
     public Database cache() {
         if (cached == null) {
             List<Block> all = new ArrayList<>();
-            stream(all::add, null);
+            stream(b -> all.add(new Block(b.data(), b.offset(), b.ids(), Ann.prepare(b.data()))), null);
             cached = all;
         }
         return this;
