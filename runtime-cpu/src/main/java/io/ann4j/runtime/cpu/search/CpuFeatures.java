@@ -19,12 +19,22 @@ public final class CpuFeatures {
 
     /** Whether {@code /proc/cpuinfo} lists any of {@code flags}. */
     public static boolean hasAny(String... flags) {
+        return hasAny(FLAGS, flags);
+    }
+
+    /** Whether {@code cpu} (a CPU's flags, real or faked in a test) holds any of {@code flags}. */
+    public static boolean hasAny(Set<String> cpu, String... flags) {
         for (String f : flags) {
-            if (FLAGS.contains(f)) {
+            if (cpu.contains(f)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** This CPU's flags. */
+    public static Set<String> flags() {
+        return FLAGS;
     }
 
     /** The CPU's model name and family ({@code "AMD EPYC 9R14 (family 25)"}), for figures. */

@@ -17,7 +17,7 @@ public final class HalfProducts {
     public static final String BF16_GEMM = "onednn-bf16";
     public static final String CONVERTED = "converted-f32";
 
-    private static final boolean BF16_INSTRUCTIONS = CpuFeatures.hasAny("avx512_bf16", "amx_bf16");
+    private static final boolean BF16_INSTRUCTIONS = bf16Instructions(CpuFeatures.flags());
 
     private HalfProducts() {}
 
@@ -26,9 +26,19 @@ public final class HalfProducts {
         return BF16_INSTRUCTIONS;
     }
 
+    /** Whether a CPU with these flags multiplies bf16 in hardware. */
+    static boolean bf16Instructions(java.util.Set<String> cpu) {
+        return CpuFeatures.hasAny(cpu, "avx512_bf16", "amx_bf16");
+    }
+
     /** Whether approximate searches over a half database run on the bf16 gemm. */
     public static boolean usesBf16Gemm() {
-        return BF16_INSTRUCTIONS && OneDnn.available() && !"converted".equals(System.getProperty("ann4j.cpu.half"));
+        return usesBf16Gemm(BF16_INSTRUCTIONS, OneDnn.available(), System.getProperty("ann4j.cpu.half"));
+    }
+
+    /** The rule of {@link #usesBf16Gemm()}, for any CPU (tests fake the features). */
+    static boolean usesBf16Gemm(boolean bf16Instructions, boolean oneDnn, String halfProperty) {
+        return bf16Instructions && oneDnn && !"converted".equals(halfProperty);
     }
 
     /** The path an approximate search over a half database takes here. */

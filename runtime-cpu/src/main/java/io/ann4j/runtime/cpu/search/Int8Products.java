@@ -13,7 +13,7 @@ public final class Int8Products {
     public static final String INT8_RERANK = "int8+rerank";
     public static final String F32 = "f32";
 
-    private static final boolean VNNI = CpuFeatures.hasAny("avx512_vnni", "avx_vnni", "amx_int8");
+    private static final boolean VNNI = vnni(CpuFeatures.flags());
 
     private Int8Products() {}
 
@@ -22,12 +22,22 @@ public final class Int8Products {
         return VNNI;
     }
 
+    /** Whether a CPU with these flags has VNNI instructions (512-bit, 256-bit or AMX). */
+    static boolean vnni(java.util.Set<String> cpu) {
+        return CpuFeatures.hasAny(cpu, "avx512_vnni", "avx_vnni", "amx_int8");
+    }
+
     /** Whether an approximate search may take the int8 product here ({@code product} = the option's value). */
     public static boolean usable(String product) {
+        return usable(product, VNNI, OneDnn.available());
+    }
+
+    /** The rule of {@link #usable(String)}, for any CPU (tests fake the features). */
+    static boolean usable(String product, boolean vnni, boolean oneDnn) {
         return switch (product) {
             case "f32" -> false;
-            case "int8" -> OneDnn.available();
-            default -> VNNI && OneDnn.available();
+            case "int8" -> oneDnn;
+            default -> vnni && oneDnn;
         };
     }
 
