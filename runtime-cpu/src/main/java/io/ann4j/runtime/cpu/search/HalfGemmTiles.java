@@ -79,10 +79,7 @@ public final class HalfGemmTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         Arena arena = Arena.ofConfined();
-        // The kernels read the scores through an unscoped view of the same memory: a confined
-        // segment costs them an owner-thread check on every vector load.
-        long scoreBytes = (long) maxRows * maxCols * 4;
-        MemorySegment scores = MemorySegment.ofAddress(arena.allocate(scoreBytes, 64).address()).reinterpret(scoreBytes);
+        MemorySegment scores = NativeArrays.unscoped(arena, (long) maxRows * maxCols * 4);
         long scratchBytes = bf16Gemm ? 2L : 4L;
         MemorySegment scratch = arena.allocate(Math.max(1, (long) maxCols * depth * scratchBytes), 64);
         return new HalfBuffer(arena, scores, scratch);

@@ -41,10 +41,7 @@ final class Int8GemmTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         Arena arena = Arena.ofConfined();
-        long bytes = Math.max(4L, (long) maxRows * maxCols * 4);
-        // The kernels read the products through an unscoped view: a confined segment costs them an
-        // owner-thread check on every vector load.
-        MemorySegment products = MemorySegment.ofAddress(arena.allocate(bytes, 64).address()).reinterpret(bytes);
+        MemorySegment products = NativeArrays.unscoped(arena, Math.max(4L, (long) maxRows * maxCols * 4));
         return new Int8Buffer(arena, products, arena.allocate(4, 4));
     }
 

@@ -39,6 +39,15 @@ public final class NativeArrays {
         return MemorySegment.ofAddress(address(dense)).reinterpret(dense.length() * dense.dataType().width());
     }
 
+    /**
+     * {@code bytes} of {@code arena}'s memory (64-byte aligned) as an unscoped segment: the
+     * kernels read tiles through such views, since a confined segment costs them an owner-thread
+     * check on every vector load. Valid until the arena closes.
+     */
+    static MemorySegment unscoped(java.lang.foreign.Arena arena, long bytes) {
+        return MemorySegment.ofAddress(arena.allocate(bytes, 64).address()).reinterpret(bytes);
+    }
+
     /** A JavaCPP pointer at a native address. */
     public static Pointer pointer(long at) {
         // (the parameter is not called "address": inside the anonymous class that name is the field)
