@@ -114,6 +114,8 @@ public final class BenchMain {
         TopK truth = exact.call(qy, db);
         Object[] got = new Object[1];
         boolean onednn = baselines && io.ann4j.runtime.cpu.search.OneDnn.available();
+        // the yardsticks alone, just before ann4j (and again just after: see CleanYardsticks)
+        CleanYardsticks.Figures before = baselines && o.db.isEmpty() ? CleanYardsticks.measure(q, n, (int) db.size(1), runs) : null;
         // ann4j and its bins twin, timed in turn with nothing else (the yardsticks' library
         // threads, left spinning after a call, would slow whatever runs next)
         double[] searched = Stats.interleavedMedianMs(runs, List.of(() -> got[0] = approx.call(qy, db), () -> bins.call(qy, db)));
@@ -139,10 +141,10 @@ public final class BenchMain {
                 .put("d", (int) db.size(1)).put("k", k).put("recall_target", recall).put("recall", rec)
                 .put("ann4j_ms", ann4j).put("path", "threshold, " + io.ann4j.runtime.cpu.search.TopKSearch.productPath(q, n, (int) db.size(1))).put("ann4j_bins_ms", binsMs).put("recall_bins", recBins);
         if (MemoryProbe.available()) {
-            double before = MemoryProbe.residentMb();
+            double resident = MemoryProbe.residentMb();
             MemoryProbe.reset();
             approx.call(qy, db);
-            r.put("extra_mb", Math.max(0, MemoryProbe.peakMb() - before));
+            r.put("extra_mb", Math.max(0, MemoryProbe.peakMb() - resident));
         }
         if (baselines) {
             // The yardsticks where they are fastest: each alone in a JVM of its own (the figures
@@ -151,7 +153,12 @@ public final class BenchMain {
             if (onednn) {
                 r.put("onednn_sgemm_inproc_ms", ms[3]);
             }
-            CleanYardsticks.Figures clean = o.db.isEmpty() ? CleanYardsticks.measure(q, n, (int) db.size(1), runs) : null;
+            CleanYardsticks.Figures after = o.db.isEmpty() ? CleanYardsticks.measure(q, n, (int) db.size(1), runs) : null;
+            CleanYardsticks.Figures clean = before == null ? after : before.fastest(after);
+            if (before != null && after != null) {
+                r.put("onednn_sgemm_before_after_ms", String.format(Locale.ROOT, "%.1f/%.1f", before.onednn(), after.onednn()));
+                r.put("gemv_before_after_ms", q <= 64 ? String.format(Locale.ROOT, "%.1f/%.1f", before.gemv(), after.gemv()) : null);
+            }
             if (clean != null) {
                 r.put("sgemm_ms", clean.sgemm());
                 if (clean.onednn() > 0) {
@@ -202,8 +209,11 @@ public final class BenchMain {
                 ratio(a, r.num("product_ms")), ratio(a, r.num("floor_ms")), r.num("recall"),
                 ratio(r.num("nd4j_ms"), a), ratio(r.num("faiss_ms"), a));
         if (r.num("sgemm_inproc_ms") != null) {
-            out.printf(Locale.ROOT, "%-16s yardsticks above: each alone in a JVM of its own; beside ann4j in this process they took"
-                    + " sgemm %s ms, onednn %s ms%n", "", f(r.num("sgemm_inproc_ms")), f(r.num("onednn_sgemm_inproc_ms")));
+            out.printf(Locale.ROOT, "%-16s yardsticks above: each alone in a JVM of its own, the faster of just before and just"
+                    + " after ann4j (onednn %s ms%s); beside ann4j in this process they took sgemm %s ms, onednn %s ms%n", "",
+                    r.get("onednn_sgemm_before_after_ms"), r.get("gemv_before_after_ms") == null ? ""
+                            : ", gemv " + r.get("gemv_before_after_ms") + " ms",
+                    f(r.num("sgemm_inproc_ms")), f(r.num("onednn_sgemm_inproc_ms")));
         }
     }
 

@@ -17,13 +17,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and OpenBLAS's wait loops) take cores from the next call. So the ratios to these figures can
  * not flatter ann4j.
  *
+ * <p>This machine's memory bandwidth drifts over minutes (the same gemv alone took 14.4 ms in one
+ * run and 20.4-21.2 ms ten minutes later), so the bench measures the yardsticks twice, just before
+ * and just after ann4j, keeps the faster figure of each and prints both.
+ *
  * <p>The bench starts {@code java ... CleanYardsticks Q N D RUNS} with its own class path and JVM
  * options; the child rebuilds the same data from the bench's seeds and prints one line:
  * {@code onednn_ms sgemm_ms gemv_ms} (gemv only for Q of 64 or less, else -1).
  */
 final class CleanYardsticks {
     /** The three figures, in ms; {@code gemv} is NaN when not measured. */
-    record Figures(double onednn, double sgemm, double gemv) {}
+    record Figures(double onednn, double sgemm, double gemv) {
+        /** The faster of two measurements of each yardstick (NaN and -1: not measured). */
+        Figures fastest(Figures other) {
+            return other == null ? this : new Figures(min(onednn, other.onednn), min(sgemm, other.sgemm),
+                    min(gemv, other.gemv));
+        }
+
+        private static double min(double a, double b) {
+            return Double.isNaN(a) || a < 0 ? b : Double.isNaN(b) || b < 0 ? a : Math.min(a, b);
+        }
+    }
 
     private CleanYardsticks() {}
 
