@@ -5,7 +5,7 @@ package io.ann4j.runtime.cpu.search;
  * <ul>
  *   <li>{@code onednn-bf16}: oneDNN's bf16 x bf16 -> f32 gemm ({@code dnnl_gemm_bf16bf16f32}) on a
  *   CPU with bf16 dot-product instructions ({@code avx512_bf16} or {@code amx_bf16}): twice the
- *   f32 product rate and half the bytes (DESIGN.md: ~62 against ~120 ms at the standard shape).
+ *   f32 product rate and half the bytes (measured on a Zen 4: ~62 against ~120 ms at Q=1024, N=100,000, D=128).
  *   Queries are rounded to bf16 (nearest even, as JAX converts), an f16 database tile by tile.</li>
  *   <li>{@code converted-f32}: each database tile widened to f32 (exact) and multiplied by the f32
  *   product; the path of CPUs without those instructions, and of exact searches.</li>

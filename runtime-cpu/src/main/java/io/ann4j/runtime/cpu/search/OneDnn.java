@@ -120,7 +120,7 @@ public final class OneDnn {
      * Row-major {@code C[m, n] = op(A) op(B)} with bf16 {@code A} and {@code B} (raw 16-bit
      * elements) and f32 {@code C}, accumulated in f32 ({@code dnnl_gemm_bf16bf16f32}), on the
      * calling thread alone. On a CPU with {@code avx512_bf16} it runs the bf16 dot-product
-     * instructions at twice the f32 rate (DESIGN.md); with {@code m = 1} it is a gemv that streams
+     * instructions at twice the f32 rate (on a Zen 4); with {@code m = 1} it is a gemv that streams
      * {@code B} at memory bandwidth.
      */
     static void gemmBf16(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, long lda,
