@@ -65,15 +65,24 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
             SearchSpec s = new SearchSpec(opts.metric(distance, opts.db), opts.k, target, null, opts.backend, opts.devices);
             Queries queries = Queries.load(qm, opts.nanPolicy());
             Database db = opts.database(dbm, dt);
+            double prepared = (System.nanoTime() - t0) / 1e9;
             Neighbors n;
+            BlockSearch search = new BlockSearch(s);
             try (Progress p = Progress.start(spec.name(), dbm.rows(), "rows", Progress.allowed(opts.quiet))) {
-                n = new BlockSearch(s).run(queries, db, p::step);
+                n = search.run(queries, db, p::step);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            long w0 = System.nanoTime();
             NeighborsOutput.write(out, outFormat, n, force);
-            spec.commandLine().getOut().printf("%s: %d queries x %d rows (dim %d, %s, k=%d%s) in %.2f s (%.0f queries/s); wrote %s%n",
+            double write = (System.nanoTime() - w0) / 1e9;
+            // the phases: the database is read and converted block by block between the searches
+            double searching = search.searchSeconds();
+            double reading = Math.max(0, secs - prepared - searching);
+            spec.commandLine().getOut().printf("%s: %d queries x %d rows (dim %d, %s, k=%d%s) in %.2f s (%.0f queries/s); wrote %s%n"
+                            + "  phases: open and read the queries %.2f s, read the database %.2f s, search %.2f s, write %.2f s%n",
                     spec.name(), qm.rows(), dbm.rows(), dbm.cols(), s.metric().optionName(), s.k(),
-                    s.exact() ? ", exact" : ", recall target " + target, secs, qm.rows() / secs, out);
+                    s.exact() ? ", exact" : ", recall target " + target, secs, qm.rows() / secs, out,
+                    prepared, reading, searching, write);
         }
         return 0;
     }

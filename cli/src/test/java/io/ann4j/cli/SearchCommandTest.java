@@ -47,6 +47,8 @@ class SearchCommandTest {
         Cli.Result r = Cli.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains(Q + " queries x " + N + " rows"), r.toString());
+        assertTrue(r.out().matches("(?s).*phases: open and read the queries [0-9.]+ s, read the database [0-9.]+ s,"
+                + " search [0-9.]+ s, write [0-9.]+ s.*"), "the phases are reported: " + r);
         if (outName.endsWith(".csv")) {
             return null;
         }

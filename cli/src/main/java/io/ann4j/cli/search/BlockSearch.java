@@ -33,6 +33,8 @@ public final class BlockSearch {
     private final boolean valuesAreMax;
     private final Map<Integer, Jitted<TopK>> programs = new ConcurrentHashMap<>();
     private final Map<Integer, Pmap.Pmapped<TopK>> sharded = new ConcurrentHashMap<>();
+    /** Time spent searching blocks and merging their results (the rest of a run reads them). */
+    private long searchNanos;
 
     public BlockSearch(SearchSpec spec) {
         this.spec = spec;
@@ -54,6 +56,11 @@ public final class BlockSearch {
 
     public SearchSpec spec() {
         return spec;
+    }
+
+    /** Seconds the runs so far spent searching blocks and merging their results. */
+    public double searchSeconds() {
+        return searchNanos / 1e9;
     }
 
     private BiFunction<Tensor, Tensor, TopK> program(int k) {
@@ -79,7 +86,9 @@ public final class BlockSearch {
             if (block.data().dataType() != cast[0].dataType()) {
                 cast[0] = qy.castTo(block.data().dataType()); // queries in the database's dtype, once
             }
+            long t0 = System.nanoTime();
             searchBlock(cast[0], block, acc);
+            searchNanos += System.nanoTime() - t0;
         }, progress);
         return toNeighbors(acc.result(), queries);
     }
