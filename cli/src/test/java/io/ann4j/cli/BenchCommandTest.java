@@ -27,6 +27,7 @@ class BenchCommandTest {
                 "--plot-size", "640x480");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("tiny-angular.hdf5: 30 queries, 2000 x 12 database, cosine, k=10"), r.toString());
+        assertTrue(r.out().contains("the database was read once ("), "says the passes do not read the file: " + r);
         List<String> rows = r.out().lines().filter(l -> l.startsWith("threshold") || l.startsWith("bins")
                 || l.startsWith("int8") || l.startsWith("exact")).toList();
         assertEquals(3 * 6 + 1, rows.size(), r.toString());
