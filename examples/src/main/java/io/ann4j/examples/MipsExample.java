@@ -48,7 +48,7 @@ public final class MipsExample {
         int d = intArg(args, "--d", 128);
         int k = intArg(args, "--k", 10);
         double recall = Double.parseDouble(arg(args, "--recall", "0.95"));
-        int runs = intArg(args, "--runs", 5);
+        int runs = intArg(args, "--runs", 10); // a fresh path takes ~7 calls to reach its steady time
         System.out.print(run(n, q, d, k, recall, runs));
     }
 
