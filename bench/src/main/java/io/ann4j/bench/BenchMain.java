@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   --quick              Q=1024 N=100,000 and Q=1 N=1,000,000 only
  *   --int8               only the recall-buys-speed rows ({@link Int8Bench}) and their targets
- *   --json FILE          also write one JSON object per case (../shared/bench-json.md)
+ *   --json FILE          also write one JSON object per case (bench/JSON.md)
  *   --runs N             timed runs per figure (default 5)
  *   --db F.npy --queries F.npy [--k K] [--recall R] [--metric ip|l2|cosine] [--out I.npy]
  *                        the same measurement on your own float32 files

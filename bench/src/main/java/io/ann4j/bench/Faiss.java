@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The FAISS yardstick ({@code ../shared/bench/faiss_flat.py}, IndexFlatIP with Debian's
+ * The FAISS yardstick ({@code bench/faiss_flat.py}, IndexFlatIP with Debian's
  * python3-faiss), run when it is installed; never a requirement.
  */
 final class Faiss {
@@ -20,7 +20,7 @@ final class Faiss {
 
     static Path script() {
         String configured = System.getProperty("ann4j.bench.faiss");
-        for (String candidate : new String[] {configured, "../shared/bench/faiss_flat.py", "../../shared/bench/faiss_flat.py"}) {
+        for (String candidate : new String[] {configured, "bench/faiss_flat.py", "../bench/faiss_flat.py"}) {
             if (candidate != null && Files.isRegularFile(Path.of(candidate))) {
                 return Path.of(candidate);
             }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** One measured case: its figures by the keys of ../shared/bench-json.md, in insertion order. */
+/** One measured case: its figures by the keys of bench/JSON.md, in insertion order. */
 final class Row {
     private final Map<String, Object> values = new LinkedHashMap<>();
 

@@ -14,6 +14,7 @@ import java.util.Set;
  */
 public final class CpuFeatures {
     private static final Set<String> FLAGS = read();
+    private static final String MODEL = readModel();
 
     private CpuFeatures() {}
 
@@ -39,6 +40,10 @@ public final class CpuFeatures {
 
     /** The CPU's model name and family ({@code "AMD EPYC 9R14 (family 25)"}), for figures. */
     public static String model() {
+        return MODEL;
+    }
+
+    private static String readModel() {
         String name = "unknown CPU";
         String family = "?";
         try {
