@@ -11,11 +11,13 @@ final class Stats {
      * Java code over its first calls while its compiler threads share the 2 cores: measured in a
      * fresh JVM, a Q=1024 search took 883, 251, 163, 173, 167, 154 and then ~143 ms on f32, and
      * 459, 163, 144, 89, 86, 85 and then ~80 ms on a bf16 database. One warm-up call left the
-     * half-precision rows, measured after the warm f32 ones, on their third to sixth calls.
+     * half-precision rows, measured after the warm f32 ones, on their third to sixth calls. With
+     * 1.5 s of warm-up the f32 search was still ~5% above the time it settled at after ~20 calls
+     * (Zen 4, 2026-12), so warm-up lasts 3 s.
      */
     static final int MIN_WARMUP_ROUNDS = 3;
-    static final int MAX_WARMUP_ROUNDS = 8;
-    static final double WARMUP_MS = 1500;
+    static final int MAX_WARMUP_ROUNDS = 12;
+    static final double WARMUP_MS = 3000;
 
     private Stats() {}
 

@@ -17,7 +17,9 @@ import org.bytedeco.dnnl.global.dnnl;
  * for OpenBLAS tiles (measured here). Each of our worker threads tells OpenMP to use one thread
  * ({@code omp_set_num_threads(1)} in oneDNN's own libgomp, called through the FFM API because the
  * preset does not expose it); without that each call would start two OpenMP threads per worker.
- * Loaded lazily; if it cannot load, {@link #available()} is false and OpenBLAS serves.
+ * Loaded lazily; if it cannot load, {@link #available()} is false and OpenBLAS serves. Every call
+ * runs with asynchronous signals held off ({@link AsyncSignals}): the preset's kernels corrupt the
+ * heap if a profiler's signal lands while they run.
  */
 public final class OneDnn {
     private static final MethodHandle SET_THREADS;
@@ -89,8 +91,14 @@ public final class OneDnn {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b,
                       int ldb, FloatPointer c, int ldc) {
         singleThreaded();
-        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
-                ldb, 0f, c, ldc);
+        int status;
+        AsyncSignals.hold();
+        try {
+            status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
+                    ldb, 0f, c, ldc);
+        } finally {
+            AsyncSignals.restore();
+        }
         if (status != dnnl.dnnl_success) {
             throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
         }
@@ -137,11 +145,14 @@ public final class OneDnn {
     public static void gemmBf16AllThreads(boolean transA, boolean transB, int m, int n, int k, MemorySegment a,
                                           long lda, MemorySegment b, long ldb, MemorySegment c, long ldc) {
         int status;
+        AsyncSignals.hold();
         try {
             status = (int) GEMM_BF16.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m,
                     (long) n, (long) k, 1f, a, lda, b, ldb, 0f, c, ldc);
         } catch (Throwable t) {
             throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed", t);
+        } finally {
+            AsyncSignals.restore();
         }
         if (status != dnnl.dnnl_success) {
             throw new IllegalStateException("dnnl_gemm_bf16bf16f32 failed with status " + status + " (" + m + "x" + n
@@ -162,11 +173,14 @@ public final class OneDnn {
                             MemorySegment c, long ldc, MemorySegment zero) {
         singleThreaded();
         int status;
+        AsyncSignals.hold();
         try {
             status = (int) GEMM_U8S8.invokeExact((byte) 'N', (byte) 'T', (byte) 'F', (long) m, (long) n, (long) k, 1f, a,
                     lda, (byte) 0, b, ldb, (byte) 0, 0f, c, ldc, zero);
         } catch (Throwable t) {
             throw new IllegalStateException("dnnl_gemm_u8s8s32 failed", t);
+        } finally {
+            AsyncSignals.restore();
         }
         if (status != dnnl.dnnl_success) {
             throw new IllegalStateException("dnnl_gemm_u8s8s32 failed with status " + status + " (" + m + "x" + n
@@ -177,8 +191,14 @@ public final class OneDnn {
     /** {@code dnnl_sgemm} as oneDNN runs it by default (all cores): the bench's yardstick. */
     public static void sgemmAllThreads(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
                                        FloatPointer b, int ldb, FloatPointer c, int ldc) {
-        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
-                ldb, 0f, c, ldc);
+        int status;
+        AsyncSignals.hold();
+        try {
+            status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
+                    ldb, 0f, c, ldc);
+        } finally {
+            AsyncSignals.restore();
+        }
         if (status != dnnl.dnnl_success) {
             throw new IllegalStateException("dnnl_sgemm failed with status " + status);
         }
