@@ -61,8 +61,9 @@ public final class BenchMain {
     }
 
     private void run() throws IOException {
-        out.printf(Locale.ROOT, "ann4j bench: %d cores, JDK %s, vector species %s, runs %d%s%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(),
+        out.printf(Locale.ROOT, "ann4j bench: %s, %d cores, oneDNN dispatches %s, JDK %s, vector species %s, runs %d%s%n",
+                io.ann4j.runtime.cpu.search.CpuFeatures.model(), Runtime.getRuntime().availableProcessors(),
+                io.ann4j.runtime.cpu.search.OneDnn.isa(), Runtime.version(),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, o.runs, faiss ? ", FAISS found" : ", FAISS not run (not installed, or not an ip search)");
         if (!o.db.isEmpty()) {
             userFiles();
@@ -76,6 +77,9 @@ public final class BenchMain {
             for (int[] s : shapes) {
                 Row r = measure(s[0], s[1], "ip", random(s[1], D, 1), random(s[0], D, 2), K, RECALL, true);
                 line(r);
+            }
+            if (!o.quick) {
+                rows.addAll(SmallBatchTable.run(out, o.runs, find(1, 1_000_000, "gemv_ms"), nsPerMac()));
             }
             rows.addAll(new HalfBench(out, o.runs).run());
             rows.addAll(new Int8Bench(out, o.runs, o.quick).run());
@@ -120,6 +124,7 @@ public final class BenchMain {
         // threads, left spinning after a call, would slow whatever runs next)
         double[] searched = Stats.interleavedMedianMs(runs, List.of(() -> got[0] = approx.call(qy, db), () -> bins.call(qy, db)));
         double[] ms = {searched[0], searched[1], Double.NaN, Double.NaN};
+        double[] spin = {Double.NaN, Double.NaN, Double.NaN}; // CPU ms spent after one call: OpenBLAS, oneDNN, ann4j
         if (baselines) {
             // the old way, kept to show the disturbance: the products timed in turn with ann4j in
             // this process (one output buffer serves both)
@@ -131,6 +136,9 @@ public final class BenchMain {
                 double[] beside = Stats.interleavedMedianMs(Math.max(3, runs / 2), bodies);
                 ms[2] = beside[1];
                 ms[3] = onednn ? beside[2] : Double.NaN;
+                spin[0] = ThreadSpin.cpuMsAfter(bodies.get(1));
+                spin[1] = onednn ? ThreadSpin.cpuMsAfter(bodies.get(2)) : Double.NaN;
+                spin[2] = ThreadSpin.cpuMsAfter(bodies.get(0));
             }
         }
         double ann4j = ms[0];
@@ -150,6 +158,10 @@ public final class BenchMain {
             // The yardsticks where they are fastest: each alone in a JVM of its own (the figures
             // measured beside ann4j in this process are kept as *_inproc_ms, to show the gap).
             r.put("sgemm_inproc_ms", ms[2]).put("sgemm_lib", "openblas");
+            if (!Double.isNaN(spin[0])) {
+                r.put("spin_after_openblas_ms", spin[0]).put("spin_after_ann4j_ms", spin[2]);
+                r.put("spin_after_onednn_ms", Double.isNaN(spin[1]) ? null : spin[1]);
+            }
             if (onednn) {
                 r.put("onednn_sgemm_inproc_ms", ms[3]);
             }
@@ -215,6 +227,28 @@ public final class BenchMain {
                             : ", gemv " + r.get("gemv_before_after_ms") + " ms",
                     f(r.num("sgemm_inproc_ms")), f(r.num("onednn_sgemm_inproc_ms")));
         }
+        if (r.num("spin_after_openblas_ms") != null) {
+            out.printf(Locale.ROOT, "%-16s what disturbs them there: CPU burned by this process's threads in the %d ms after one call"
+                    + " returned: OpenBLAS sgemm %s ms, oneDNN %s ms, ann4j %s ms (a library's idle threads spinning)%n", "",
+                    ThreadSpin.WINDOW_MS, f(r.num("spin_after_openblas_ms")), f(r.num("spin_after_onednn_ms")),
+                    f(r.num("spin_after_ann4j_ms")));
+        }
+    }
+
+    /** A figure of this run's f32 search row at (q, n), or null. */
+    private Double find(int q, int n, String key) {
+        for (Row r : rows) {
+            if ("search".equals(r.get("op")) && r.get("q").equals(q) && r.get("n").equals(n)) {
+                return r.num(key);
+            }
+        }
+        return null;
+    }
+
+    /** The clean f32 product's ns per multiply-add at Q=1024, N=100,000. */
+    private Double nsPerMac() {
+        Double product = find(1024, 100_000, "product_ms");
+        return product == null ? null : product * 1e6 / (1024.0 * 100_000 * D);
     }
 
     /** Time against N (Q fixed) and against Q (N fixed): four points each. */
@@ -281,6 +315,14 @@ public final class BenchMain {
                 check(shape + ": JAX's dense way >= 2.5 x ann4j", r.num("dense_grad_ms") == null ? null
                         : r.num("dense_grad_ms") / r.num("grad_ms"), 2.5, false);
                 check(shape + ": backward's extra MB < 400 ([Q,N] f32 at N=100k)", r.num("extra_mb"), 400, true);
+                continue;
+            }
+            if ("small_batch".equals(r.get("op"))) {
+                int q = ((Number) r.get("q")).intValue();
+                if (q > 1 && q < 64) {
+                    check("Q=" + q + " N=" + r.get("n") + ": ann4j <= 1.30 x its floor", r.num("floor_ms") == null ? null
+                            : r.num("ann4j_ms") / r.num("floor_ms"), 1.30, true);
+                }
                 continue;
             }
             if (!"search".equals(r.get("op")) || !"f32".equals(r.get("dtype")) || r.get("prepared") != null) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import io.ann4j.runtime.cpu.search.SmallBatchTiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,6 +42,10 @@ class FusedSearchTest {
                 Arguments.of(1, 1, 1, 1), Arguments.of(1, 10_007, 128, 10), Arguments.of(3, 1025, 5, 10),
                 Arguments.of(5, 3000, 16, 10), Arguments.of(8, 1031, 33, 1), Arguments.of(9, 8200, 33, 10),
                 Arguments.of(513, 2049, 17, 10), Arguments.of(40, 5000, 7, 1500), Arguments.of(2, 300, 128, 300),
+                // the small-batch kernel's lane groups: one partial, two, two and one, four; columns
+                // that are no multiple of its 8- and 6-row blocks, and more than one 512-column tile
+                Arguments.of(17, 1031, 33, 10), Arguments.of(37, 2053, 20, 10), Arguments.of(64, 1543, 128, 10),
+                Arguments.of(50, 999, 3, 5),
                 // large enough (>= 2^26 multiply-adds) for the oneDNN tiles
                 Arguments.of(600, 1100, 128, 10));
     }
@@ -64,15 +69,15 @@ class FusedSearchTest {
         }
     }
 
-    /** The opt-in small-batch micro-kernel ({@code ann4j.cpu.smallBatch=true}) on the shapes it serves. */
+    /** Batches the small-batch kernel serves by default, on the gemm tiles ({@code ann4j.cpu.smallBatch=false}). */
     @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
     @MethodSource("shapes")
-    void theSmallBatchKernelIsExactWhenChosen(int q, int n, int d, int k) {
-        if (q < 2 || q > 8) {
+    void smallBatchesAreExactOnTheTilesToo(int q, int n, int d, int k) {
+        if (q < SmallBatchTiles.MIN_QUERIES || q > SmallBatchTiles.MAX_QUERIES) {
             return;
         }
         String before = System.getProperty("ann4j.cpu.smallBatch");
-        System.setProperty("ann4j.cpu.smallBatch", "true");
+        System.setProperty("ann4j.cpu.smallBatch", "false");
         try {
             thresholdSearchIsExactOnEveryPath(q, n, d, k);
         } finally {

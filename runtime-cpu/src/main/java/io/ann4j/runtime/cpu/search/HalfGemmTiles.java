@@ -164,6 +164,11 @@ public final class HalfGemmTiles implements TileSource {
     }
 
     @Override
+    public boolean usesOpenBlas() {
+        return !bf16Gemm;
+    }
+
+    @Override
     public int blockRows() {
         return Integer.getInteger("ann4j.cpu.halfTileRows", 512);
     }

@@ -99,7 +99,7 @@ public final class HalfSearch {
         SideInputs sides = TopKSearch.sides(plan, inputs, false);
         HalfGemmTiles tiles = new HalfGemmTiles(queries, m, NativeArrays.segment(rhs),
                 rhs.dataType() == DataType.BFLOAT16, plan.transB(), n, depth, bf16Gemm);
-        SearchRun.Result r = BlasThreads.singleThreaded(() ->
+        SearchRun.Result r = BlasThreads.singleThreadedFor(tiles, () ->
                 SearchRun.run(m, n, tiles, Kernels.scanner(plan.epilogue(), selection.isMax()), sides, wide));
         SearchRun.Result out = HalfRerank.rerank(r, outSize, plan, queries, NativeArrays.segment(rhs),
                 rhs.dataType() == DataType.BFLOAT16, n, sides, selection.isMax());

@@ -127,8 +127,9 @@ public final class Int8Search {
         SideInputs withScales = new SideInputs(append(sides.columns(), rows.rowScale(), rows.offset()),
                 append(sides.rows(), queries.scale()), sides.scalars(), sides.columnsF64(), sides.rowsF64(),
                 sides.scalarsF64());
-        SearchRun.Result first = BlasThreads.singleThreaded(() -> SearchRun.run(m, n,
-                new Int8GemmTiles(queries, rows), Kernels.scanner(approximate, selection.isMax()), withScales, wide));
+        // oneDNN alone computes the tiles: OpenBLAS's thread count is left as it is
+        SearchRun.Result first = SearchRun.run(m, n, new Int8GemmTiles(queries, rows),
+                Kernels.scanner(approximate, selection.isMax()), withScales, wide);
         // the queries in the product's layout, for the canonical (f32 search's) scores
         INDArray lhs = NativeArrays.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
         MemorySegment lhsSeg = NativeArrays.segment(lhs);

@@ -79,6 +79,30 @@ public final class OneDnn {
         return FAILURE == null && !"openblas".equals(System.getProperty("ann4j.cpu.gemm"));
     }
 
+    /**
+     * The instruction set oneDNN dispatches to on this CPU ({@code "avx512_core_bf16"}, ...), from
+     * {@code dnnl_get_effective_cpu_isa}; {@code "not loaded"} without oneDNN. Zen 4 and Zen 5
+     * both report {@code avx512_core_bf16}; their f32 rates differ (Zen 4 splits 512-bit FMAs).
+     */
+    public static String isa() {
+        if (FAILURE != null) {
+            return "not loaded";
+        }
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        for (java.lang.reflect.Field f : dnnl.class.getFields()) {
+            try {
+                if (f.getName().startsWith("dnnl_cpu_isa_") && f.getType() == int.class && f.getInt(null) == isa
+                        && !f.getName().endsWith("default") && !f.getName().contains("hints")
+                        && !f.getName().contains("prefer")) {
+                    return f.getName().substring("dnnl_cpu_isa_".length());
+                }
+            } catch (IllegalAccessException e) {
+                // a constant we cannot read names nothing
+            }
+        }
+        return "isa " + isa;
+    }
+
     /** Why oneDNN is not used, for the bench's {@code path}. */
     public static String unavailableReason() {
         return FAILURE == null ? "ann4j.cpu.gemm=openblas" : FAILURE.toString();

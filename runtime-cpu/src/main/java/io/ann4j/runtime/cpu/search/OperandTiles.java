@@ -42,6 +42,11 @@ public final class OperandTiles implements TileSource {
     }
 
     @Override
+    public boolean usesOpenBlas() {
+        return false;
+    }
+
+    @Override
     public int blockRows() {
         return 64;
     }

@@ -2,34 +2,57 @@ package io.ann4j.runtime.cpu.search;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Scores for small batches (a few queries over a large database): a Vector API micro-kernel
- * that reads each database row once per tile and dots it with every query while both are in L1.
- * OpenBLAS sgemm packs the database tile first and reaches only ~24 GFLOP/s per core at Q=16
- * (measured here), where this pass is bound by reading the database. Layout: queries
- * {@code [Q, D]} and database {@code [N, D]}, both row-major f32 (the {@code dot(qy,
- * transpose(db))} form); 4 database rows x 4 queries per register block. Its cost is the horizontal sums (one per 8 FMAs at D=128, summed in lane order so that scores do not depend on the JIT), so it wins only for the smallest batches.
+ * Scores for small batches ({@link #MIN_QUERIES} to {@link #MAX_QUERIES} queries over a large database), with the
+ * queries in the vector lanes: the batch is held transposed, {@code Qt[d]} = the d-th element of
+ * every query, one query per lane; each database element is broadcast and multiplied into
+ * {@code Qt[d]}, so one FMA serves up to 16 queries and a database row's scores against every
+ * query of a lane group come out of one accumulator, with no horizontal sums. Eight database
+ * rows are in flight at once (eight independent accumulators hide the FMA latency); each row is
+ * read from memory once per tile and, for batches of more than one lane group, again from L2.
+ *
+ * <p>Why: with a small batch, gemm libraries pack the database tile and run far from the FMA
+ * peak. At Q=16, N=1,000,000, D=128, oneDNN's sgemm over every core took 74.5 ms and OpenBLAS's
+ * 76.4 ms on a Zen 4, where reading the database once takes ~18 ms and the multiply-adds at the
+ * product's Q=1024 rate ~18 ms. Scores are summed over {@code d} in order, one FMA at a time:
+ * they do not depend on the JIT.
  */
 public final class SmallBatchTiles implements TileSource {
-    /** The largest batch this kernel serves: above it tiled sgemm wins (measured: Q=8 78 vs 88 ms, Q=16 127 vs 90 ms at N=1M). */
-    public static final int MAX_QUERIES = 8;
+    /** The smallest batch this kernel serves: below it, most lanes would idle (see TopKSearch). */
+    public static final int MIN_QUERIES = 8;
+    /** The largest batch this kernel serves (four lane groups of 16). */
+    public static final int MAX_QUERIES = 64;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Database rows per register block. */
+    private static final int ROWS = 8;
+    /** Database rows per register block when four lane groups share it (24 accumulators). */
+    private static final int WIDE_ROWS = 6;
 
-    private final MemorySegment qy;
     private final MemorySegment db;
     private final int depth;
+    private final int queries;
+    /** Per lane group {@code g}: {@code Qt[d * lanes + lane]} = query {@code g * lanes + lane}, element d. */
+    private final float[][] transposed;
 
     /** @param qy dense f32 {@code [Q, D]}; @param db dense f32 {@code [N, D]} */
     public SmallBatchTiles(INDArray qy, INDArray db, int depth) {
-        this.qy = NativeArrays.segment(qy);
         this.db = NativeArrays.segment(db);
         this.depth = depth;
+        this.queries = (int) qy.size(0);
+        MemorySegment q = NativeArrays.segment(qy);
+        int lanes = F.length();
+        int groups = (queries + lanes - 1) / lanes;
+        transposed = new float[groups][depth * lanes];
+        for (int i = 0; i < queries; i++) {
+            float[] t = transposed[i / lanes];
+            for (int d = 0; d < depth; d++) {
+                t[d * lanes + i % lanes] = q.getAtIndex(ValueLayout.JAVA_FLOAT, (long) i * depth + d);
+            }
+        }
     }
 
     @Override
@@ -37,7 +60,7 @@ public final class SmallBatchTiles implements TileSource {
         return false;
     }
 
-    private record HeapBuffer(float[] data, MemorySegment segment) implements Buffer {
+    private record HeapBuffer(float[] data, MemorySegment segment, float[] lanes, float[] rows) implements Buffer {
         @Override
         public void close() { }
     }
@@ -45,129 +68,231 @@ public final class SmallBatchTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         float[] data = new float[maxRows * maxCols];
-        return new HeapBuffer(data, MemorySegment.ofArray(data));
+        return new HeapBuffer(data, MemorySegment.ofArray(data), new float[4 * WIDE_ROWS * F.length()],
+                new float[maxCols * depth]);
     }
 
     @Override
     public MemorySegment tile(Buffer buffer, int r0, int rows, int c0, int cols) {
-        float[] out = ((HeapBuffer) buffer).data();
-        float[] scratch = new float[F.length()];
-        int q = 0;
-        for (; q + 4 <= rows; q += 4) {
+        HeapBuffer hb = (HeapBuffer) buffer;
+        int lanes = F.length();
+        // the tile's database rows, copied once to the heap: array indexing compiles to plain
+        // loads, where each segment access kept its own bounds check
+        float[] rowsOnHeap = hb.rows();
+        MemorySegment.copy(db, ValueLayout.JAVA_FLOAT, (long) c0 * depth * 4, rowsOnHeap, 0, cols * depth);
+        int g0 = r0 / lanes;
+        int g1 = (r0 + rows + lanes - 1) / lanes;
+        int g = g0;
+        // four lane groups share each broadcast database element where the batch has them: a
+        // broadcast takes a slot of the FP pipes on a Zen 4, so one per FMA halves the FMA rate
+        for (; g + 4 <= g1; g += 4) {
             int j = 0;
-            for (; j + 4 <= cols; j += 4) {
-                block4x4(out, cols, r0 + q, q, c0 + j, j, scratch);
-            }
-            for (; j < cols; j++) {
-                for (int qq = q; qq < q + 4; qq++) {
-                    out[qq * cols + j] = dot(r0 + qq, c0 + j);
+            for (; j + WIDE_ROWS <= cols; j += WIDE_ROWS) {
+                block4(transposed[g], transposed[g + 1], transposed[g + 2], transposed[g + 3], rowsOnHeap, j * depth,
+                        hb.lanes());
+                for (int k = 0; k < 4; k++) {
+                    scatter(hb, g + k, r0, rows, cols, j, WIDE_ROWS, k * WIDE_ROWS * lanes);
                 }
             }
-        }
-        for (; q < rows; q++) {
-            for (int j = 0; j < cols; j++) {
-                out[q * cols + j] = dot(r0 + q, c0 + j);
+            for (int k = 0; k < 4; k++) {
+                edge(hb, transposed[g + k], rowsOnHeap, g + k, r0, rows, j, cols);
             }
         }
-        return ((HeapBuffer) buffer).segment();
+        for (; g + 2 <= g1; g += 2) {
+            int j = 0;
+            for (; j + ROWS <= cols; j += ROWS) {
+                block2(transposed[g], transposed[g + 1], rowsOnHeap, j * depth, hb.lanes());
+                scatter(hb, g, r0, rows, cols, j, ROWS, 0);
+                scatter(hb, g + 1, r0, rows, cols, j, ROWS, ROWS * lanes);
+            }
+            edge(hb, transposed[g], rowsOnHeap, g, r0, rows, j, cols);
+            edge(hb, transposed[g + 1], rowsOnHeap, g + 1, r0, rows, j, cols);
+        }
+        for (; g < g1; g++) {
+            int j = 0;
+            for (; j + ROWS <= cols; j += ROWS) {
+                block(transposed[g], rowsOnHeap, j * depth, hb.lanes());
+                scatter(hb, g, r0, rows, cols, j, ROWS, 0);
+            }
+            edge(hb, transposed[g], rowsOnHeap, g, r0, rows, j, cols);
+        }
+        return hb.segment();
     }
 
-    /** 16 dot products: queries gq..gq+3 with database rows gj..gj+3, kept in 16 accumulators. */
-    private void block4x4(float[] out, int ld, int gq, int lq, int gj, int lj, float[] scratch) {
-        long qb = (long) gq * depth * 4;
-        long db0 = (long) gj * depth * 4;
-        long rowBytes = (long) depth * 4;
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    /** Scores of the 8 database rows at {@code rows[r..]} against one lane group, into {@code out[row * lanes + lane]}. */
+    private void block(float[] qt, float[] rows, int r, float[] out) {
         int lanes = F.length();
-        int bound = depth - depth % lanes;
-        for (int d = 0; d < bound; d += lanes) {
-            long o = (long) d * 4;
-            FloatVector b0 = FloatVector.fromMemorySegment(F, db, db0 + o, ORDER);
-            FloatVector b1 = FloatVector.fromMemorySegment(F, db, db0 + rowBytes + o, ORDER);
-            FloatVector b2 = FloatVector.fromMemorySegment(F, db, db0 + 2 * rowBytes + o, ORDER);
-            FloatVector b3 = FloatVector.fromMemorySegment(F, db, db0 + 3 * rowBytes + o, ORDER);
-            FloatVector q0 = FloatVector.fromMemorySegment(F, qy, qb + o, ORDER);
-            a00 = q0.fma(b0, a00);
-            a01 = q0.fma(b1, a01);
-            a02 = q0.fma(b2, a02);
-            a03 = q0.fma(b3, a03);
-            FloatVector q1 = FloatVector.fromMemorySegment(F, qy, qb + rowBytes + o, ORDER);
-            a10 = q1.fma(b0, a10);
-            a11 = q1.fma(b1, a11);
-            a12 = q1.fma(b2, a12);
-            a13 = q1.fma(b3, a13);
-            FloatVector q2 = FloatVector.fromMemorySegment(F, qy, qb + 2 * rowBytes + o, ORDER);
-            a20 = q2.fma(b0, a20);
-            a21 = q2.fma(b1, a21);
-            a22 = q2.fma(b2, a22);
-            a23 = q2.fma(b3, a23);
-            FloatVector q3 = FloatVector.fromMemorySegment(F, qy, qb + 3 * rowBytes + o, ORDER);
-            a30 = q3.fma(b0, a30);
-            a31 = q3.fma(b1, a31);
-            a32 = q3.fma(b2, a32);
-            a33 = q3.fma(b3, a33);
+        int d1 = depth;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int d = 0; d < depth; d++) {
+            FloatVector q = FloatVector.fromArray(F, qt, d * lanes);
+            int at = r + d;
+            a0 = q.fma(FloatVector.broadcast(F, rows[at]), a0);
+            a1 = q.fma(FloatVector.broadcast(F, rows[at + d1]), a1);
+            a2 = q.fma(FloatVector.broadcast(F, rows[at + 2 * d1]), a2);
+            a3 = q.fma(FloatVector.broadcast(F, rows[at + 3 * d1]), a3);
+            a4 = q.fma(FloatVector.broadcast(F, rows[at + 4 * d1]), a4);
+            a5 = q.fma(FloatVector.broadcast(F, rows[at + 5 * d1]), a5);
+            a6 = q.fma(FloatVector.broadcast(F, rows[at + 6 * d1]), a6);
+            a7 = q.fma(FloatVector.broadcast(F, rows[at + 7 * d1]), a7);
         }
-        // Lanes are summed in order, not with reduceLanes (whose order of additions is unspecified
-        // and differs between interpreted and compiled code): scores must not depend on the JIT.
-        // Each accumulator goes to the summing method directly: gathered in an array, the 16
-        // vectors would be boxed on every block (measured: Q=8 at N=1M took 255 ms, not 78).
-        float[] lanesOut = scratch;
-        store(out, ld, lq, lj, gq, gj, 0, 0, sumInOrder(a00, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 0, 1, sumInOrder(a01, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 0, 2, sumInOrder(a02, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 0, 3, sumInOrder(a03, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 1, 0, sumInOrder(a10, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 1, 1, sumInOrder(a11, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 1, 2, sumInOrder(a12, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 1, 3, sumInOrder(a13, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 2, 0, sumInOrder(a20, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 2, 1, sumInOrder(a21, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 2, 2, sumInOrder(a22, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 2, 3, sumInOrder(a23, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 3, 0, sumInOrder(a30, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 3, 1, sumInOrder(a31, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 3, 2, sumInOrder(a32, lanesOut), bound);
-        store(out, ld, lq, lj, gq, gj, 3, 3, sumInOrder(a33, lanesOut), bound);
+        a0.intoArray(out, 0);
+        a1.intoArray(out, lanes);
+        a2.intoArray(out, 2 * lanes);
+        a3.intoArray(out, 3 * lanes);
+        a4.intoArray(out, 4 * lanes);
+        a5.intoArray(out, 5 * lanes);
+        a6.intoArray(out, 6 * lanes);
+        a7.intoArray(out, 7 * lanes);
     }
 
-    /** One score of a block: the vector part's sum plus the depth's tail (beyond whole vectors). */
-    private void store(float[] out, int ld, int lq, int lj, int gq, int gj, int i, int j, float v, int bound) {
-        for (int d = bound; d < depth; d++) {
-            v += qy.getAtIndex(ValueLayout.JAVA_FLOAT, (long) (gq + i) * depth + d)
-                    * db.getAtIndex(ValueLayout.JAVA_FLOAT, (long) (gj + j) * depth + d);
-        }
-        out[(lq + i) * ld + lj + j] = v;
-    }
-
-    private static float sumInOrder(FloatVector v, float[] scratch) {
-        v.intoArray(scratch, 0);
-        float sum = 0;
-        for (float x : scratch) {
-            sum += x;
-        }
-        return sum;
-    }
-
-    /** One dot product (edges of the blocks). */
-    private float dot(int gq, int gj) {
-        long qb = (long) gq * depth * 4;
-        long dbb = (long) gj * depth * 4;
-        FloatVector acc = FloatVector.zero(F);
+    /** Columns {@code [from, cols)} of the tile for lane group {@code g}, one database row at a time. */
+    private void edge(HeapBuffer hb, float[] qt, float[] rowsOnHeap, int g, int r0, int rows, int from, int cols) {
         int lanes = F.length();
-        int bound = depth - depth % lanes;
-        for (int d = 0; d < bound; d += lanes) {
-            acc = FloatVector.fromMemorySegment(F, qy, qb + d * 4L, ORDER)
-                    .fma(FloatVector.fromMemorySegment(F, db, dbb + d * 4L, ORDER), acc);
+        for (int j = from; j < cols; j++) {
+            FloatVector acc = FloatVector.zero(F);
+            int row = j * depth;
+            for (int d = 0; d < depth; d++) {
+                acc = FloatVector.fromArray(F, qt, d * lanes).fma(FloatVector.broadcast(F, rowsOnHeap[row + d]), acc);
+            }
+            acc.intoArray(hb.lanes(), 0);
+            scatter(hb, g, r0, rows, cols, j, 1, 0);
         }
-        float v = sumInOrder(acc, new float[lanes]);
-        for (int d = bound; d < depth; d++) {
-            v += qy.getAtIndex(ValueLayout.JAVA_FLOAT, (long) gq * depth + d)
-                    * db.getAtIndex(ValueLayout.JAVA_FLOAT, (long) gj * depth + d);
+    }
+
+    /** {@link #block} for two lane groups: 16 accumulators, each broadcast serving two FMAs. */
+    private void block2(float[] qa, float[] qb, float[] rows, int r, float[] out) {
+        int lanes = F.length();
+        int d1 = depth;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (int d = 0; d < depth; d++) {
+            FloatVector p = FloatVector.fromArray(F, qa, d * lanes);
+            FloatVector q = FloatVector.fromArray(F, qb, d * lanes);
+            int at = r + d;
+            FloatVector x = FloatVector.broadcast(F, rows[at]);
+            a0 = p.fma(x, a0);
+            b0 = q.fma(x, b0);
+            x = FloatVector.broadcast(F, rows[at + d1]);
+            a1 = p.fma(x, a1);
+            b1 = q.fma(x, b1);
+            x = FloatVector.broadcast(F, rows[at + 2 * d1]);
+            a2 = p.fma(x, a2);
+            b2 = q.fma(x, b2);
+            x = FloatVector.broadcast(F, rows[at + 3 * d1]);
+            a3 = p.fma(x, a3);
+            b3 = q.fma(x, b3);
+            x = FloatVector.broadcast(F, rows[at + 4 * d1]);
+            a4 = p.fma(x, a4);
+            b4 = q.fma(x, b4);
+            x = FloatVector.broadcast(F, rows[at + 5 * d1]);
+            a5 = p.fma(x, a5);
+            b5 = q.fma(x, b5);
+            x = FloatVector.broadcast(F, rows[at + 6 * d1]);
+            a6 = p.fma(x, a6);
+            b6 = q.fma(x, b6);
+            x = FloatVector.broadcast(F, rows[at + 7 * d1]);
+            a7 = p.fma(x, a7);
+            b7 = q.fma(x, b7);
         }
-        return v;
+        int o = ROWS * lanes;
+        a0.intoArray(out, 0);
+        a1.intoArray(out, lanes);
+        a2.intoArray(out, 2 * lanes);
+        a3.intoArray(out, 3 * lanes);
+        a4.intoArray(out, 4 * lanes);
+        a5.intoArray(out, 5 * lanes);
+        a6.intoArray(out, 6 * lanes);
+        a7.intoArray(out, 7 * lanes);
+        b0.intoArray(out, o);
+        b1.intoArray(out, o + lanes);
+        b2.intoArray(out, o + 2 * lanes);
+        b3.intoArray(out, o + 3 * lanes);
+        b4.intoArray(out, o + 4 * lanes);
+        b5.intoArray(out, o + 5 * lanes);
+        b6.intoArray(out, o + 6 * lanes);
+        b7.intoArray(out, o + 7 * lanes);
+    }
+
+    /** {@link #block} for four lane groups over {@link #WIDE_ROWS} rows: 24 accumulators, each broadcast serving four FMAs. */
+    private void block4(float[] qa, float[] qb, float[] qc, float[] qd, float[] rows, int r, float[] out) {
+        int lanes = F.length();
+        int d1 = depth;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0;
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0, e5 = a0;
+        for (int d = 0; d < depth; d++) {
+            FloatVector p = FloatVector.fromArray(F, qa, d * lanes);
+            FloatVector q = FloatVector.fromArray(F, qb, d * lanes);
+            FloatVector s = FloatVector.fromArray(F, qc, d * lanes);
+            FloatVector t = FloatVector.fromArray(F, qd, d * lanes);
+            int at = r + d;
+            FloatVector x = FloatVector.broadcast(F, rows[at]);
+            a0 = p.fma(x, a0);
+            b0 = q.fma(x, b0);
+            c0 = s.fma(x, c0);
+            e0 = t.fma(x, e0);
+            x = FloatVector.broadcast(F, rows[at + d1]);
+            a1 = p.fma(x, a1);
+            b1 = q.fma(x, b1);
+            c1 = s.fma(x, c1);
+            e1 = t.fma(x, e1);
+            x = FloatVector.broadcast(F, rows[at + 2 * d1]);
+            a2 = p.fma(x, a2);
+            b2 = q.fma(x, b2);
+            c2 = s.fma(x, c2);
+            e2 = t.fma(x, e2);
+            x = FloatVector.broadcast(F, rows[at + 3 * d1]);
+            a3 = p.fma(x, a3);
+            b3 = q.fma(x, b3);
+            c3 = s.fma(x, c3);
+            e3 = t.fma(x, e3);
+            x = FloatVector.broadcast(F, rows[at + 4 * d1]);
+            a4 = p.fma(x, a4);
+            b4 = q.fma(x, b4);
+            c4 = s.fma(x, c4);
+            e4 = t.fma(x, e4);
+            x = FloatVector.broadcast(F, rows[at + 5 * d1]);
+            a5 = p.fma(x, a5);
+            b5 = q.fma(x, b5);
+            c5 = s.fma(x, c5);
+            e5 = t.fma(x, e5);
+        }
+        int o = WIDE_ROWS * lanes;
+        store6(out, 0, lanes, a0, a1, a2, a3, a4, a5);
+        store6(out, o, lanes, b0, b1, b2, b3, b4, b5);
+        store6(out, 2 * o, lanes, c0, c1, c2, c3, c4, c5);
+        store6(out, 3 * o, lanes, e0, e1, e2, e3, e4, e5);
+    }
+
+    private static void store6(float[] out, int at, int lanes, FloatVector v0, FloatVector v1, FloatVector v2,
+                               FloatVector v3, FloatVector v4, FloatVector v5) {
+        v0.intoArray(out, at);
+        v1.intoArray(out, at + lanes);
+        v2.intoArray(out, at + 2 * lanes);
+        v3.intoArray(out, at + 3 * lanes);
+        v4.intoArray(out, at + 4 * lanes);
+        v5.intoArray(out, at + 5 * lanes);
+    }
+
+    /**
+     * Lanes (queries) of {@code count} database rows' accumulators, read from the block's output
+     * at {@code from}, into the tile's [query][column] layout.
+     */
+    private static void scatter(HeapBuffer hb, int g, int r0, int rows, int cols, int j, int count, int from) {
+        int lanes = F.length();
+        int first = Math.max(r0, g * lanes);
+        int end = Math.min(r0 + rows, (g + 1) * lanes);
+        float[] out = hb.data();
+        float[] acc = hb.lanes();
+        for (int q = first; q < end; q++) {
+            int lane = q - g * lanes;
+            int base = (q - r0) * cols + j;
+            for (int i = 0; i < count; i++) {
+                out[base + i] = acc[from + i * lanes + lane];
+            }
+        }
     }
 
     @Override
@@ -176,12 +301,18 @@ public final class SmallBatchTiles implements TileSource {
     }
 
     @Override
+    public boolean usesOpenBlas() {
+        return false;
+    }
+
+    @Override
     public int blockRows() {
         return MAX_QUERIES;
     }
 
+    /** 512 database rows of D=128 (256 KB) stay in L2 while every lane group reads them. */
     @Override
     public int tileCols() {
-        return 1024;
+        return 512;
     }
 }

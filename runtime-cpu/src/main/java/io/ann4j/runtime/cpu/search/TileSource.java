@@ -27,6 +27,15 @@ public interface TileSource {
     /** The leading dimension of the tiles {@link #tile} returns for a tile {@code cols} wide. */
     long ld(int cols);
 
+    /**
+     * Whether {@link #tile} calls OpenBLAS. Its own threads must then be held at one while our
+     * workers call it ({@link BlasThreads}), a switch that costs 0.5-1.4 ms per search (measured on
+     * a Zen 4), so sources that never call it say so.
+     */
+    default boolean usesOpenBlas() {
+        return true;
+    }
+
     /** Preferred tile sizes: rows per block, columns per tile. */
     int blockRows();
 
