@@ -52,9 +52,10 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
         if (opts.db == null || opts.queries == null) {
             throw new BadInputException("--db and --queries are required; expected both files");
         }
+        NeighborsOutput.checkNotAnInput(out, opts.db, opts.queries);
         Format outFormat = NeighborsOutput.check(out, format, force);
         String distance = null;
-        if (Format.of(opts.db, opts.dbFormat) == Format.HDF5) {
+        if (Format.of(opts.db, opts.dbFormat, "--db-format") == Format.HDF5) {
             try (Hdf5File h = new Hdf5File(opts.db)) {
                 distance = h.distance();
             }
@@ -63,8 +64,9 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
         try (Matrix dbm = opts.openDb(opts.db); Matrix qm = opts.openQueries(opts.queries)) {
             opts.checkShapes(dbm, qm);
             SearchSpec s = new SearchSpec(opts.metric(distance, opts.db), opts.k, target, null, opts.backend, opts.devices);
-            Queries queries = Queries.load(qm, opts.nanPolicy());
-            Database db = opts.database(dbm, dt);
+            boolean cosine = s.metric() == io.ann4j.cli.search.Metric.COSINE;
+            Queries queries = Queries.load(qm, opts.nanPolicy(), cosine);
+            Database db = opts.database(dbm, dt, s.metric());
             double prepared = (System.nanoTime() - t0) / 1e9;
             Neighbors n;
             BlockSearch search = new BlockSearch(s);
@@ -72,6 +74,16 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
                 n = search.run(queries, db, p::step);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            String bad = cosine ? "NaN, infinite or all-zero values" : "NaN or infinite values";
+            if (db.usableRows() == 0) {
+                throw new BadInputException(dbm.file(), "every one of its " + dbm.rows() + " rows holds " + bad
+                        + " (--on-nan skip left nothing to search); expected at least one row to search");
+            }
+            int skippedQueries = queries.total() - queries.count();
+            if (db.skippedRows() > 0 || skippedQueries > 0) {
+                spec.commandLine().getOut().printf("skipped (--on-nan skip): %d of %d database rows and %d of %d queries hold %s;"
+                        + " the skipped queries' ids are -1%n", db.skippedRows(), dbm.rows(), skippedQueries, queries.total(), bad);
+            }
             long w0 = System.nanoTime();
             NeighborsOutput.write(out, outFormat, n, force);
             double write = (System.nanoTime() - w0) / 1e9;
@@ -80,8 +92,8 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
             double reading = Math.max(0, secs - prepared - searching);
             spec.commandLine().getOut().printf("%s: %d queries x %d rows (dim %d, %s, k=%d%s) in %.2f s (%.0f queries/s); wrote %s%n"
                             + "  phases: open and read the queries %.2f s, read the database %.2f s, search %.2f s, write %.2f s%n",
-                    spec.name(), qm.rows(), dbm.rows(), dbm.cols(), s.metric().optionName(), s.k(),
-                    s.exact() ? ", exact" : ", recall target " + target, secs, qm.rows() / secs, out,
+                    spec.name(), queries.count(), db.usableRows(), dbm.cols(), s.metric().optionName(), s.k(),
+                    s.exact() ? ", exact" : ", recall target " + target, secs, queries.count() / secs, out,
                     prepared, reading, searching, write);
         }
         return 0;

@@ -112,8 +112,8 @@ final class BenchCommand implements Callable<Integer> {
             if (truth != null) {
                 truth.check(h != null ? dataset : groundtruth, (int) qm.rows(), opts.k);
             }
-            Queries queries = Queries.load(qm, opts.nanPolicy());
-            Database db = opts.database(dbm, dt);
+            Queries queries = Queries.load(qm, opts.nanPolicy(), metric == Metric.COSINE);
+            Database db = opts.database(dbm, dt, metric);
             long bytes = dbm.rows() * dbm.cols() * (dt == DataType.FLOAT ? 4L : 2L);
             boolean cached = bytes < Runtime.getRuntime().maxMemory() / 3;
             long r0 = System.nanoTime();
@@ -198,7 +198,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private GroundTruth fromFile(Path file) {
-        Format f = Format.of(file, null);
+        Format f = Format.of(file, null, null);
         if (f == Format.HDF5) {
             try (Hdf5File h = new Hdf5File(file)) {
                 return fromHdf5(h);

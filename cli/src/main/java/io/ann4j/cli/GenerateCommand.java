@@ -77,7 +77,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new BadInputException("--n " + n + " x --dim " + dim + " is too large to generate in memory; expected n x dim < 2^30");
         }
         Metric metric = Metric.ofAnnBenchmarks(out, distance);
-        if (Format.of(out, null) != Format.HDF5) {
+        if (Format.of(out, null, null) != Format.HDF5) {
             throw new BadInputException(out, "generate writes ann-benchmarks files; expected a .hdf5 name");
         }
         AtomicOutput.check(out, force);

@@ -22,14 +22,38 @@ final class NeighborsOutput {
 
     /** Fails before any work when {@code out} cannot receive neighbours. */
     static Format check(Path out, String formatOverride, boolean force) {
-        Format f = Format.of(out, formatOverride);
+        // only the formats that hold ids are offered: the input-only ones would fail here too
+        Format f = Format.known(out, formatOverride).orElseThrow(() -> formatOverride != null && !formatOverride.isBlank()
+                ? new BadInputException("--format " + formatOverride + " cannot hold neighbour ids; expected " + OUTPUT_NAMES)
+                : new BadInputException(out, (Format.extension(out).isEmpty() ? "no extension"
+                        : "unknown extension '." + Format.extension(out) + "'") + " for neighbour ids; expected " + OUTPUTS
+                        + " (or name the format with --format)"));
         switch (f) {
             case NPY, IVECS, IBIN, CSV, HDF5 -> { }
-            default -> throw new BadInputException(out, "." + f.extension() + " cannot hold neighbour ids; expected .npy, .ivecs,"
-                    + " .ibin, .csv or .hdf5");
+            default -> throw new BadInputException(out, "." + f.extension() + " cannot hold neighbour ids; expected " + OUTPUTS);
         }
         AtomicOutput.check(out, force);
         return f;
+    }
+
+    private static final String OUTPUTS = ".npy, .ivecs, .ibin, .csv or .hdf5";
+    private static final String OUTPUT_NAMES = "npy, ivecs, ibin, csv or hdf5";
+
+    /**
+     * Refuses an output that is one of the inputs (links resolved): the neighbours would replace
+     * the database, even with {@code --force}.
+     */
+    static void checkNotAnInput(Path out, Path... inputs) {
+        for (Path in : inputs) {
+            try {
+                if (in != null && java.nio.file.Files.exists(out) && java.nio.file.Files.isSameFile(out, in)) {
+                    throw new BadInputException(out, "is the same file as the input " + in
+                            + "; expected an output that is not an input (it would be overwritten)");
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     static void write(Path out, Format f, Neighbors n, boolean force) throws IOException {

@@ -17,6 +17,11 @@ final class SearchCommand extends AbstractSearchCommand {
 
     @Override
     double recallTarget() {
+        // NaN stands for "exact" inside the commands (ground-truth passes it): from the user it is
+        // a mistake, refused like any other target outside (0, 1]
+        if (Double.isNaN(recall)) {
+            throw new BadInputException("--recall " + recall + " is not a number; expected a target in (0, 1]");
+        }
         return recall;
     }
 

@@ -41,7 +41,8 @@ public final class SearchOptions {
     String queriesFormat;
 
     @Option(names = "--on-nan", defaultValue = "error", paramLabel = "error|skip",
-            description = "Rows with NaN or inf: stop with their counts (error), or leave them out (skip). Default: ${DEFAULT-VALUE}.")
+            description = "Rows with NaN or inf (and, for cosine, all-zero rows): stop with their counts (error), or leave them"
+                    + " out (skip; skipped queries get ids -1). Default: ${DEFAULT-VALUE}.")
     String onNan;
 
     @Option(names = "--block-rows", paramLabel = "ROWS",
@@ -88,12 +89,25 @@ public final class SearchOptions {
 
     /** Opens the database ({@code train} of an HDF5 file). */
     Matrix openDb(Path file) {
-        return Matrices.open(file, Format.of(file, dbFormat), "train");
+        return matrixOnly(Matrices.open(file, Format.of(file, dbFormat, "--db-format"), "train"), "--db");
     }
 
     /** Opens the queries ({@code test} of an HDF5 file). */
     Matrix openQueries(Path file) {
-        return Matrices.open(file, Format.of(file, queriesFormat), "test");
+        return matrixOnly(Matrices.open(file, Format.of(file, queriesFormat, "--queries-format"), "test"), "--queries");
+    }
+
+    /**
+     * Refuses a 1-D array as a database or queries: read as one column it would be N vectors of
+     * dimension 1, and the mismatch would then be blamed on the other file.
+     */
+    private static Matrix matrixOnly(Matrix m, String option) {
+        if (m.declaredRank() != 1) {
+            return m;
+        }
+        m.close();
+        throw new BadInputException(m.file(), "is a 1-D array of " + m.rows() + " values; expected a matrix [rows, dim] for "
+                + option + " (one vector of dimension " + m.rows() + " is the shape (1, " + m.rows() + "))");
     }
 
     /** Checks that queries and database match and that k fits. */
@@ -112,11 +126,12 @@ public final class SearchOptions {
     }
 
     /** The database, streamed in blocks and converted to {@code dtype}. */
-    Database database(Matrix m, DataType dtype) {
+    Database database(Matrix m, DataType dtype, Metric metric) {
         // About 64 MiB a block, less on a small heap: a block is on the heap once while it is read.
         long bytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
         int rows = blockRows != null ? blockRows : Database.rowsFor(bytes, m.cols());
-        return new Database(m, Math.max(rows, Math.min(2 * k, (int) Math.min(Integer.MAX_VALUE, m.rows()))), nanPolicy(), dtype);
+        return new Database(m, Math.max(rows, Math.min(2 * k, (int) Math.min(Integer.MAX_VALUE, m.rows()))), nanPolicy(), dtype,
+                metric == Metric.COSINE);
     }
 
     /** {@code f32}, {@code bf16} or {@code f16}, as the search's database dtype. */

@@ -1,5 +1,6 @@
 package io.ann4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,5 +206,143 @@ class BadInputTest {
         assertTrue(r.err().contains("Unknown option: '--no-such-option'"), r.toString());
         assertEquals(2, Cli.run().code());
         assertEquals(2, Cli.run("frobnicate").code());
+    }
+
+    // ---- sharp edges a careful user hit (issue 17) ----
+
+    @Test
+    void recallNaNIsRefusedLikeAnyTargetOutsideZeroOne() throws IOException {
+        assertBadInput(search(db, queries, "--recall", "NaN"), "--recall NaN is not a number; expected a target in (0, 1]");
+    }
+
+    @Test
+    void theFormatHintNamesTheOptionThatWorks() throws IOException {
+        Path bare = Files.copy(db, dir.resolve("database"));
+        assertBadInput(search(bare, queries), "database", "no extension", "(or name the format with --db-format)");
+        Path bareQueries = Files.copy(queries, dir.resolve("queries"));
+        assertBadInput(search(db, bareQueries), "queries", "(or name the format with --queries-format)");
+        // following the hint works
+        Cli.Result r = Cli.run(search(bare, bareQueries, "--db-format", "npy", "--queries-format", "npy"));
+        assertEquals(0, r.code(), r.toString());
+    }
+
+    @Test
+    void npyLongerThanItsHeaderSaysSo() throws IOException {
+        byte[] bytes = Files.readAllBytes(db);
+        Path f = Files.write(dir.resolve("long.npy"), java.util.Arrays.copyOf(bytes, bytes.length + 12));
+        assertBadInput(search(f, queries), "long.npy", "is longer than its header declares", "needs 1600 bytes of data but the file has 1612",
+                "(12 more)");
+        Path cut = Files.write(dir.resolve("cut.npy"), java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        assertBadInput(search(cut, queries), "cut.npy", "expected a complete (not truncated) file");
+    }
+
+    @Test
+    void aOneDimensionalNpyIsRefusedAsDatabaseOrQueries() throws IOException {
+        Path vector = writeNpy(dir.resolve("vector.npy"), "(8,)", Data.gaussian(1, 8, 5));
+        assertBadInput(search(vector, queries), "vector.npy", "is a 1-D array of 8 values; expected a matrix [rows, dim] for --db",
+                "(1, 8)");
+        assertBadInput(search(db, vector), "vector.npy", "expected a matrix [rows, dim] for --queries");
+        Path cube = writeNpy(dir.resolve("cube.npy"), "(2, 2, 2)", Data.gaussian(1, 8, 5));
+        assertBadInput(search(cube, queries), "cube.npy", "expected a matrix [rows, dim]");
+    }
+
+    @Test
+    void textOutputListsOnlyTheFormatsThatHoldIds() throws IOException {
+        out = dir.resolve("ids.txt");
+        assertBadInput(search(db, queries), "ids.txt", "unknown extension '.txt' for neighbour ids",
+                "expected .npy, .ivecs, .ibin, .csv or .hdf5 (or name the format with --format)");
+        Cli.Result r = Cli.run(search(db, queries));
+        assertFalse(r.err().contains(".fvecs") || r.err().contains(".fbin") || r.err().contains(".u8bin"), r.toString());
+        assertBadInput(search(db, queries, "--format", "fbin"), ".fbin cannot hold neighbour ids", "expected .npy, .ivecs");
+        assertBadInput(search(db, queries, "--format", "parquet"), "--format parquet cannot hold neighbour ids",
+                "expected npy, ivecs, ibin, csv or hdf5");
+    }
+
+    @Test
+    void theOutputMayNotBeAnInputEvenWithForce() throws IOException {
+        byte[] before = Files.readAllBytes(db);
+        for (Path target : new Path[] {db, Files.createSymbolicLink(dir.resolve("link.npy"), db)}) {
+            out = target;
+            Cli.Result r = Cli.run(search(db, queries, "--force"));
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("is the same file as the input"), r.toString());
+            assertTrue(r.err().contains("expected an output that is not an input"), r.toString());
+            assertArrayEquals(before, Files.readAllBytes(db), "the database is untouched");
+        }
+        out = dir.resolve("q-out.npy");
+        Files.copy(queries, out);
+        Cli.Result r = Cli.run("search", "--db", db.toString(), "--queries", out.toString(), "--k", "5", "--out", out.toString(),
+                "--force");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("is the same file as the input"), r.toString());
+    }
+
+    @Test
+    void skippedRowsAreCountedAndLeftOutOfTheSummary() throws IOException {
+        float[] v = Data.gaussian(50, 8, 1);
+        v[3 * 8] = Float.NaN;
+        v[7 * 8 + 2] = Float.POSITIVE_INFINITY;
+        Path f = Data.write(dir.resolve("nan.npy"), 50, 8, v);
+        float[] q = Data.gaussian(4, 8, 2);
+        q[8] = Float.NaN;
+        Path qf = Data.write(dir.resolve("qnan.npy"), 4, 8, q);
+        Cli.Result r = Cli.run(search(f, qf, "--on-nan", "skip"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("skipped (--on-nan skip): 2 of 50 database rows and 1 of 4 queries hold NaN or infinite values"),
+                r.toString());
+        assertTrue(r.out().contains("3 queries x 48 rows"), "the summary counts what was searched: " + r);
+    }
+
+    @Test
+    void nothingLeftToSearchExitsWith2() throws IOException {
+        float[] v = new float[6 * 8];
+        java.util.Arrays.fill(v, Float.NaN);
+        Path f = Data.write(dir.resolve("allnan.npy"), 6, 8, v);
+        String[] args = search(f, queries, "--on-nan", "skip");
+        args[6] = "3";
+        assertBadInput(args, "allnan.npy", "every one of its 6 rows holds NaN or infinite values", "expected at least one row to search");
+    }
+
+    @Test
+    void cosineRefusesAllZeroRowsOrSkipsThem() throws IOException {
+        float[] v = Data.gaussian(50, 8, 1);
+        java.util.Arrays.fill(v, 8 * 8, 9 * 8, 0f);
+        Path f = Data.write(dir.resolve("zero.npy"), 50, 8, v);
+        float[] q = Data.gaussian(4, 8, 2);
+        java.util.Arrays.fill(q, 2 * 8, 3 * 8, 0f);
+        Path qf = Data.write(dir.resolve("qzero.npy"), 4, 8, q);
+        assertBadInput(search(f, queries, "--metric", "cosine"), "zero.npy", "1 of 50 rows are all zeros (the first at row 8)",
+                "cosine is undefined for them", "--on-nan skip");
+        assertBadInput(search(db, qf, "--metric", "cosine"), "qzero.npy", "1 of 4 rows are all zeros (the first at row 2)");
+        // l2 and ip have an answer for a zero row: nothing is refused there
+        assertEquals(0, Cli.run(search(f, qf, "--metric", "l2")).code());
+        Files.deleteIfExists(out);
+        Cli.Result r = Cli.run(search(f, qf, "--metric", "cosine", "--on-nan", "skip"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("1 of 50 database rows and 1 of 4 queries hold NaN, infinite or all-zero values"), r.toString());
+        try (io.ann4j.cli.io.Matrix m = io.ann4j.cli.io.Matrices.open(out, (String) null, null)) {
+            int[] ids = m.readAllInts();
+            for (int j = 0; j < 5; j++) {
+                assertEquals(-1, ids[2 * 5 + j], "the zero query has no neighbours");
+                for (int qi : new int[] {0, 1, 3}) {
+                    assertTrue(ids[qi * 5 + j] != 8, "the zero row is never a neighbour");
+                }
+            }
+        }
+    }
+
+    /** A float32 .npy of any declared shape (the data as given). */
+    private static Path writeNpy(Path file, String shape, float[] data) throws IOException {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+        int len = 10 + dict.length() + 1;
+        int pad = (64 - len % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
+        for (float x : data) {
+            b.putFloat(x);
+        }
+        return Files.write(file, b.array());
     }
 }

@@ -34,10 +34,17 @@ import java.util.function.Function;
 public final class Autodiff {
     private Autodiff() {}
 
-    /** Compiled transformed graphs for calls on concrete tensors, by canonical text (bounded). */
-    private static final java.util.Map<String, Jitted<List<Tensor>>> EAGER = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    /** A transformed graph, by canonical text, compiled for one configuration. */
+    private record EagerKey(String graph, JitConfig config) {}
+
+    /**
+     * Compiled transformed graphs for calls on concrete tensors (bounded). Keyed by the config
+     * too: a transform given a backend never reuses another backend's executable, and one given
+     * none follows {@code -Dann4j.backend} as {@link Jitted} does.
+     */
+    private static final java.util.Map<EagerKey, Jitted<List<Tensor>>> EAGER = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Jitted<List<Tensor>>> eldest) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<EagerKey, Jitted<List<Tensor>>> eldest) {
             return size() > 64;
         }
     };
@@ -63,6 +70,11 @@ public final class Autodiff {
      * {@code tangents} (one per argument; {@code null} for an integer argument or a zero tangent).
      */
     public static <R> JvpResult<R> jvp(Function<Tensor[], R> f, Tensor[] primals, Tensor[] tangents) {
+        return jvp(f, primals, tangents, JitConfig.defaults());
+    }
+
+    /** {@link #jvp(Function, Tensor[], Tensor[])} compiled with {@code config} (its backend and options) on concrete tensors. */
+    public static <R> JvpResult<R> jvp(Function<Tensor[], R> f, Tensor[] primals, Tensor[] tangents, JitConfig config) {
         if (tangents.length != primals.length) {
             throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
         }
@@ -82,7 +94,7 @@ public final class Autodiff {
             }
         }
         Graph g = Jvp.jvp(t.graph(), wrt);
-        List<Tensor> outs = run(g, args.toArray(Tensor[]::new));
+        List<Tensor> outs = run(g, args.toArray(Tensor[]::new), config);
         int n = t.graph().results().size();
         @SuppressWarnings("unchecked")
         R primal = (R) Pytree.unflatten(t.template(), outs.subList(0, n).iterator());
@@ -99,17 +111,22 @@ public final class Autodiff {
      * cotangent per argument ({@code null} for integer arguments).
      */
     public static <R> VjpResult<R> vjp(Function<Tensor[], R> f, Tensor... primals) {
+        return vjp(f, JitConfig.defaults(), primals);
+    }
+
+    /** {@link #vjp(Function, Tensor...)} compiled with {@code config} on concrete tensors. */
+    public static <R> VjpResult<R> vjp(Function<Tensor[], R> f, JitConfig config, Tensor... primals) {
         Staged.Traced t = Staged.trace(f, types(primals));
         boolean[] wrt = new boolean[primals.length];
         Arrays.fill(wrt, true);
         Graph g = Vjp.vjp(t.graph(), wrt);
         @SuppressWarnings("unchecked")
-        R out = (R) Pytree.unflatten(t.template(), run(t.graph(), primals).iterator());
+        R out = (R) Pytree.unflatten(t.template(), run(t.graph(), primals, config).iterator());
         Function<R, Tensor[]> pullback = ct -> {
             List<Tensor> cts = Pytree.flatten(ct);
             List<Tensor> args = new ArrayList<>(Arrays.asList(primals));
             args.addAll(cts);
-            List<Tensor> r = run(g, args.toArray(Tensor[]::new));
+            List<Tensor> r = run(g, args.toArray(Tensor[]::new), config);
             Iterator<Tensor> grads = r.subList(t.graph().results().size(), r.size()).iterator();
             Tensor[] res = new Tensor[primals.length];
             for (int i = 0; i < primals.length; i++) {
@@ -122,44 +139,78 @@ public final class Autodiff {
 
     /** {@link #valueAndGradVarargs} of a one-argument function; {@code apply} gives its value and gradient. */
     public static Function<Tensor, ValueAndGrad> valueAndGrad(Function<Tensor, Tensor> f) {
-        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(a -> f.apply(a[0]), 0);
+        return valueAndGrad(f, JitConfig.defaults());
+    }
+
+    /** {@link #valueAndGrad(Function)} compiled with {@code config} (its backend and options). */
+    public static Function<Tensor, ValueAndGrad> valueAndGrad(Function<Tensor, Tensor> f, JitConfig config) {
+        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(a -> f.apply(a[0]), config, 0);
         return x -> g.apply(new Tensor[] {x});
     }
 
     /** {@link #valueAndGradVarargs} of a two-argument function. */
     public static BiFunction<Tensor, Tensor, ValueAndGrad> valueAndGrad(BiFunction<Tensor, Tensor, Tensor> f, int... argnums) {
-        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(a -> f.apply(a[0], a[1]), argnums);
+        return valueAndGrad(f, JitConfig.defaults(), argnums);
+    }
+
+    /** {@link #valueAndGrad(BiFunction, int...)} compiled with {@code config}. */
+    public static BiFunction<Tensor, Tensor, ValueAndGrad> valueAndGrad(BiFunction<Tensor, Tensor, Tensor> f, JitConfig config,
+                                                                       int... argnums) {
+        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(a -> f.apply(a[0], a[1]), config, argnums);
         return (x, y) -> g.apply(new Tensor[] {x, y});
     }
 
     /**
      * JAX's {@code value_and_grad}: {@code f} must return a floating scalar; the result gives its
      * value and its gradient with respect to each argument in {@code argnums} (default: 0), in
-     * that order.
+     * that order. Compiled for the default backend ({@code -Dann4j.backend}, read at each call).
      */
     public static Function<Tensor[], ValueAndGrad> valueAndGradVarargs(Function<Tensor[], Tensor> f, int... argnums) {
+        return valueAndGradVarargs(f, JitConfig.defaults(), argnums);
+    }
+
+    /** {@link #valueAndGradVarargs(Function, int...)} compiled with {@code config} (its backend and options). */
+    public static Function<Tensor[], ValueAndGrad> valueAndGradVarargs(Function<Tensor[], Tensor> f, JitConfig config,
+                                                                      int... argnums) {
         int[] nums = argnums.length == 0 ? new int[] {0} : argnums.clone();
+        java.util.Objects.requireNonNull(config, "config");
         return args -> {
-            List<Tensor> out = runReverse(f, nums, args, List.of());
+            List<Tensor> out = runReverse(f, nums, args, List.of(), config);
             return new ValueAndGrad(out.get(0), out.subList(1, out.size()).toArray(Tensor[]::new));
         };
     }
 
     /** JAX's {@code grad} of a one-argument scalar function. */
     public static Function<Tensor, Tensor> grad(Function<Tensor, Tensor> f) {
-        Function<Tensor, ValueAndGrad> g = valueAndGrad(f);
+        return grad(f, JitConfig.defaults());
+    }
+
+    /** {@link #grad(Function)} compiled with {@code config}. */
+    public static Function<Tensor, Tensor> grad(Function<Tensor, Tensor> f, JitConfig config) {
+        Function<Tensor, ValueAndGrad> g = valueAndGrad(f, config);
         return x -> g.apply(x).grad(0);
     }
 
     /** JAX's {@code grad} of a two-argument scalar function with respect to {@code argnums} (default 0). */
     public static BiFunction<Tensor, Tensor, Tensor[]> grad(BiFunction<Tensor, Tensor, Tensor> f, int... argnums) {
-        BiFunction<Tensor, Tensor, ValueAndGrad> g = valueAndGrad(f, argnums);
+        return grad(f, JitConfig.defaults(), argnums);
+    }
+
+    /** {@link #grad(BiFunction, int...)} compiled with {@code config}. */
+    public static BiFunction<Tensor, Tensor, Tensor[]> grad(BiFunction<Tensor, Tensor, Tensor> f, JitConfig config,
+                                                          int... argnums) {
+        BiFunction<Tensor, Tensor, ValueAndGrad> g = valueAndGrad(f, config, argnums);
         return (x, y) -> g.apply(x, y).grads();
     }
 
     /** JAX's {@code grad} with any number of arguments. */
     public static Function<Tensor[], Tensor[]> gradVarargs(Function<Tensor[], Tensor> f, int... argnums) {
-        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(f, argnums);
+        return gradVarargs(f, JitConfig.defaults(), argnums);
+    }
+
+    /** {@link #gradVarargs(Function, int...)} compiled with {@code config}. */
+    public static Function<Tensor[], Tensor[]> gradVarargs(Function<Tensor[], Tensor> f, JitConfig config, int... argnums) {
+        Function<Tensor[], ValueAndGrad> g = valueAndGradVarargs(f, config, argnums);
         return args -> g.apply(args).grads();
     }
 
@@ -171,7 +222,14 @@ public final class Autodiff {
      */
     public static Function<Tensor[], SparseValueAndGrad> valueAndGradRowSparse(Function<Tensor[], Tensor> f, int[] argnums,
                                                                               int... sparseArgnums) {
+        return valueAndGradRowSparse(f, JitConfig.defaults(), argnums, sparseArgnums);
+    }
+
+    /** {@link #valueAndGradRowSparse(Function, int[], int...)} compiled with {@code config}. */
+    public static Function<Tensor[], SparseValueAndGrad> valueAndGradRowSparse(Function<Tensor[], Tensor> f, JitConfig config,
+                                                                              int[] argnums, int... sparseArgnums) {
         int[] nums = argnums.clone();
+        java.util.Objects.requireNonNull(config, "config");
         List<Integer> sparse = Arrays.stream(sparseArgnums).boxed().toList();
         for (int s : sparseArgnums) {
             if (Arrays.stream(nums).noneMatch(a -> a == s)) {
@@ -180,7 +238,7 @@ public final class Autodiff {
             }
         }
         return args -> {
-            List<Tensor> out = runReverse(f, nums, args, sparse);
+            List<Tensor> out = runReverse(f, nums, args, sparse, config);
             Tensor value = out.get(0);
             Object[] grads = new Object[nums.length];
             int k = 1;
@@ -197,6 +255,57 @@ public final class Autodiff {
         };
     }
 
+    /** The value and the row-sparse gradient with respect to the only argument of {@code f} (a table, a database). */
+    public static Function<Tensor, SparseValueAndGrad> valueAndGradRowSparse(Function<Tensor, Tensor> f) {
+        return valueAndGradRowSparse(f, JitConfig.defaults());
+    }
+
+    /** {@link #valueAndGradRowSparse(Function)} compiled with {@code config}. */
+    public static Function<Tensor, SparseValueAndGrad> valueAndGradRowSparse(Function<Tensor, Tensor> f, JitConfig config) {
+        Function<Tensor[], SparseValueAndGrad> g = valueAndGradRowSparse(a -> f.apply(a[0]), config, new int[] {0}, 0);
+        return x -> g.apply(new Tensor[] {x});
+    }
+
+    /** {@link #valueAndGradRowSparse(Function, int[], int...)} of a two-argument function. */
+    public static BiFunction<Tensor, Tensor, SparseValueAndGrad> valueAndGradRowSparse(BiFunction<Tensor, Tensor, Tensor> f,
+                                                                                      int[] argnums, int... sparseArgnums) {
+        return valueAndGradRowSparse(f, JitConfig.defaults(), argnums, sparseArgnums);
+    }
+
+    /** The two-argument form compiled with {@code config}. */
+    public static BiFunction<Tensor, Tensor, SparseValueAndGrad> valueAndGradRowSparse(BiFunction<Tensor, Tensor, Tensor> f,
+                                                                                      JitConfig config, int[] argnums,
+                                                                                      int... sparseArgnums) {
+        Function<Tensor[], SparseValueAndGrad> g = valueAndGradRowSparse(a -> f.apply(a[0], a[1]), config, argnums, sparseArgnums);
+        return (x, y) -> g.apply(new Tensor[] {x, y});
+    }
+
+    /** {@link #valueAndGradRowSparse(Function, int[], int...)} of a three-argument function. */
+    public static Jit.Fn3<SparseValueAndGrad> valueAndGradRowSparse(Jit.Fn3<Tensor> f, int[] argnums, int... sparseArgnums) {
+        return valueAndGradRowSparse(f, JitConfig.defaults(), argnums, sparseArgnums);
+    }
+
+    /** The three-argument form compiled with {@code config}. */
+    public static Jit.Fn3<SparseValueAndGrad> valueAndGradRowSparse(Jit.Fn3<Tensor> f, JitConfig config, int[] argnums,
+                                                                    int... sparseArgnums) {
+        Function<Tensor[], SparseValueAndGrad> g = valueAndGradRowSparse(a -> f.apply(a[0], a[1], a[2]), config, argnums,
+                sparseArgnums);
+        return (x, y, z) -> g.apply(new Tensor[] {x, y, z});
+    }
+
+    /** {@link #valueAndGradRowSparse(Function, int[], int...)} of a four-argument function. */
+    public static Jit.Fn4<SparseValueAndGrad> valueAndGradRowSparse(Jit.Fn4<Tensor> f, int[] argnums, int... sparseArgnums) {
+        return valueAndGradRowSparse(f, JitConfig.defaults(), argnums, sparseArgnums);
+    }
+
+    /** The four-argument form compiled with {@code config}. */
+    public static Jit.Fn4<SparseValueAndGrad> valueAndGradRowSparse(Jit.Fn4<Tensor> f, JitConfig config, int[] argnums,
+                                                                    int... sparseArgnums) {
+        Function<Tensor[], SparseValueAndGrad> g = valueAndGradRowSparse(a -> f.apply(a[0], a[1], a[2], a[3]), config, argnums,
+                sparseArgnums);
+        return (w, x, y, z) -> g.apply(new Tensor[] {w, x, y, z});
+    }
+
     /** The value and gradients of {@link #valueAndGradRowSparse}: a {@link Tensor} or a {@link RowSparseGradient} each. */
     public record SparseValueAndGrad(Tensor value, Object[] grads) {
         public Tensor dense(int i) {
@@ -209,7 +318,8 @@ public final class Autodiff {
     }
 
     /** The value, then one gradient per argnum (two tensors, indices then rows, for sparse ones). */
-    private static List<Tensor> runReverse(Function<Tensor[], Tensor> f, int[] argnums, Tensor[] args, List<Integer> sparse) {
+    private static List<Tensor> runReverse(Function<Tensor[], Tensor> f, int[] argnums, Tensor[] args, List<Integer> sparse,
+                                           JitConfig config) {
         for (int a : argnums) {
             if (a < 0 || a >= args.length) {
                 throw new IllegalArgumentException("grad: argnum " + a + " is out of range for " + args.length + " arguments");
@@ -255,15 +365,15 @@ public final class Autodiff {
         }
         TensorType scalar = t.graph().results().get(0).type();
         Graph withSeed = Graphs.seedCotangent(selected, scalar);
-        return run(withSeed, args);
+        return run(withSeed, args, config);
     }
 
     /** Runs {@code g}: compiled and executed when every argument is concrete, else inlined into their trace. */
-    private static List<Tensor> run(Graph g, Tensor[] args) {
+    private static List<Tensor> run(Graph g, Tensor[] args, JitConfig config) {
         if (Staged.allConcrete(args)) {
             Jitted<List<Tensor>> j;
             synchronized (EAGER) {
-                j = EAGER.computeIfAbsent(g.toString(), k -> Jit.jitVarargs(a -> Staged.inline(g, a), JitConfig.defaults()));
+                j = EAGER.computeIfAbsent(new EagerKey(g.toString(), config), k -> Jit.jitVarargs(a -> Staged.inline(g, a), config));
             }
             return j.call((Object[]) args);
         }

@@ -1,7 +1,6 @@
 package io.ann4j.dsl;
 
 import io.ann4j.compiler.passes.CompileOptions;
-import io.ann4j.compiler.spi.Backend;
 import io.ann4j.compiler.spi.Backends;
 
 /**
@@ -30,9 +29,5 @@ public record JitConfig(String backendName, CompileOptions options) {
     /** A backend option, e.g. {@code cpu.selection = bins | threshold}. */
     public JitConfig option(String key, String value) {
         return new JitConfig(backendName, options.with(key, value));
-    }
-
-    Backend resolveBackend() {
-        return backendName == null ? Backends.defaultBackend() : Backends.get(backendName);
     }
 }

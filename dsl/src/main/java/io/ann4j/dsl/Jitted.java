@@ -28,7 +28,10 @@ public final class Jitted<R> {
     private final Function<Tensor[], Object> fn;
     private final int arity;
     private final JitConfig config;
-    private final Map<List<TensorType>, Compiled> cache = new ConcurrentHashMap<>();
+    /** A signature and the backend it was compiled for. */
+    private record Key(List<TensorType> signature, String backend) {}
+
+    private final Map<Key, Compiled> cache = new ConcurrentHashMap<>();
     private final AtomicInteger traces = new AtomicInteger();
 
     Jitted(Function<Tensor[], Object> fn, int arity, JitConfig config) {
@@ -88,17 +91,24 @@ public final class Jitted<R> {
         return compiled(signature).optimized();
     }
 
+    /**
+     * The compiled form for a signature on the backend that applies now: the config's, else the
+     * default read at this call ({@code -Dann4j.backend} changed later takes effect on the next
+     * call, compiling for the new backend, and a name that does not resolve fails here, loudly).
+     */
     Compiled compiled(List<TensorType> signature) {
-        return cache.computeIfAbsent(signature, this::compile);
+        String backend = config.backendName() != null ? config.backendName() : io.ann4j.compiler.spi.Backends.defaultName();
+        Compiled c = cache.get(new Key(signature, backend));
+        return c != null ? c : cache.computeIfAbsent(new Key(signature, backend), this::compile);
     }
 
-    private Compiled compile(List<TensorType> signature) {
+    private Compiled compile(Key key) {
+        Backend backend = io.ann4j.compiler.spi.Backends.get(key.backend()); // resolves (or refuses) before tracing
         traces.incrementAndGet();
-        Staged.Traced traced = Staged.trace(fn, signature);
+        Staged.Traced traced = Staged.trace(fn, key.signature());
         Graph graph = traced.graph();
         Object out = traced.template();
         Graph optimized = Pipeline.optimize(graph, config.options());
-        Backend backend = config.resolveBackend();
         return new Compiled(graph, optimized, backend.compile(optimized, config.options()), out);
     }
 }

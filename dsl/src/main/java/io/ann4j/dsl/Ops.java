@@ -52,7 +52,32 @@ public final class Ops {
             throw new ShapeError("dot", "takes operands of rank 1 or 2, got " + a.type() + " and " + b.type()
                     + "; use dotGeneral for higher ranks");
         }
-        return one(DotGeneral.dot(a.rank()), a, b);
+        try {
+            return one(DotGeneral.dot(a.rank()), a, b);
+        } catch (ShapeError e) {
+            throw withOrigins(e, a, b);
+        }
+    }
+
+    /**
+     * A shape error that also names the user's own operands where an op had rewritten them: in
+     * {@code dot(qy, transpose(db))} the product sees {@code f32[16,500]} where the user passed
+     * {@code db} as {@code f32[500,16]}.
+     */
+    private static ShapeError withOrigins(ShapeError e, Tensor lhs, Tensor rhs) {
+        if (lhs.origin() == null && rhs.origin() == null) {
+            return e;
+        }
+        StringBuilder sb = new StringBuilder(e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        if (lhs.origin() != null) {
+            sb.append("; the lhs ").append(lhs.type()).append(" is ").append(lhs.origin());
+        }
+        if (rhs.origin() != null) {
+            sb.append("; the rhs ").append(rhs.type()).append(" is ").append(rhs.origin());
+        }
+        ShapeError out = new ShapeError("dot", sb.toString());
+        out.setStackTrace(e.getStackTrace());
+        return out;
     }
 
     /**
@@ -81,7 +106,7 @@ public final class Ops {
 
     /** JAX's {@code lax.transpose}: output dimension i is input dimension {@code permutation[i]}. */
     public static Tensor transpose(Tensor x, int... permutation) {
-        return one(new Transpose(Dims.of(permutation)), x);
+        return one(new Transpose(Dims.of(permutation)), x).withOrigin("the transpose of your " + x.type());
     }
 
     /** JAX's {@code lax.reshape} (row-major). */

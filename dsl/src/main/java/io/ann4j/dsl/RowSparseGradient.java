@@ -17,6 +17,33 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record RowSparseGradient(Tensor indices, Tensor updates, TensorType dense) {
 
+    /** The row ids as a plain {@code int[M]} (ids may repeat; see {@link #coalesce}). */
+    public int[] rowIds() {
+        return indices.array().dup('c').data().asInt();
+    }
+
+    /**
+     * The updates as a plain {@code float[M][R]}, one row per id, for a gradient of a matrix
+     * ({@code [N, R]}; f64, bf16 and f16 values converted to float).
+     *
+     * @throws IllegalStateException when the gradient is not of a matrix
+     */
+    public float[][] updatesMatrix() {
+        if (dense.rank() != 2) {
+            throw new IllegalStateException("RowSparseGradient.updatesMatrix: the gradient is of " + dense
+                    + "; expected a matrix [N, R]: read updates().array() for other ranks");
+        }
+        INDArray u = updates.array();
+        float[] flat = (u.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? u
+                : u.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)).dup('c').data().asFloat();
+        int width = dense.dim(1);
+        float[][] out = new float[flat.length / Math.max(1, width)][];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = Arrays.copyOfRange(flat, r * width, (r + 1) * width);
+        }
+        return out;
+    }
+
     /** Distinct row ids, ascending, with their summed rows. */
     public record Rows(int[] ids, INDArray values) {}
 

@@ -21,12 +21,29 @@ public final class Tensor {
     private final Value value;
     private final INDArray array;
     private final TensorType type;
+    /** For error messages: how the user's own operand became this one ("transpose of f32[500,16]"), or null. */
+    private final String origin;
 
     private Tensor(Trace trace, Value value, INDArray array, TensorType type) {
+        this(trace, value, array, type, null);
+    }
+
+    private Tensor(Trace trace, Value value, INDArray array, TensorType type, String origin) {
         this.trace = trace;
         this.value = value;
         this.array = array;
         this.type = type;
+        this.origin = origin;
+    }
+
+    /** The same tensor, remembering how it was derived from the user's operand (for messages). */
+    Tensor withOrigin(String how) {
+        return new Tensor(trace, value, array, type, how);
+    }
+
+    /** How this tensor was derived from a user's operand, or null. */
+    String origin() {
+        return origin;
     }
 
     static Tensor symbolic(Trace trace, Value value) {

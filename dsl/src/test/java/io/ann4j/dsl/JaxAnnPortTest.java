@@ -257,4 +257,72 @@ class JaxAnnPortTest {
         double annRecall = Ann.recall(annArgs, gtArgs);
         assertTrue(annRecall > recall, "recall " + annRecall + " <= " + recall);
     }
+
+    /**
+     * Not in JAX's file: calls JAX accepts because XLA's size function returns before it checks
+     * the recall target or the override, run on every backend with XLA's output sizes. A recall
+     * target outside (0, 1] is planned as exact (what XLA's CPU fallback computes).
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @MethodSource("targets")
+    void callsXlaAcceptsWithoutReadingRecallOrOverride(Target t) {
+        Shape qyShape = new Shape(200, 128);
+        Shape dbShape = new Shape(128, 500);
+        Tensor scores = scores(t, qyShape, dbShape, DataType.FLOAT);
+        float[][] s = scores.array().toFloatMatrix();
+        assertEquals(DType.F32, scores.dtype());
+        TopK exact = Jit.jit((Tensor x) -> topK(x, 10), t.config()).call(scores);
+        for (double recall : new double[] {1.5, -0.5, 0.0}) {
+            // aggregateToTopk: XLA returns k before it reads the recall
+            TopK r = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(10).recallTarget(recall)), t.config()).call(scores);
+            assertArrayEquals(new int[] {200, 10}, r.indices().shape(), "recall " + recall);
+            assertArrayEquals(exact.indicesMatrix(), r.indicesMatrix(),
+                    "planned as exact at recall " + recall);
+            // k = 1 over 500 > 128 columns: XLA returns 128 (one per bin) before it reads the recall
+            TopK one = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(1).recallTarget(recall).aggregateToTopk(false)),
+                    t.config()).call(scores);
+            assertArrayEquals(new int[] {200, 128}, one.indices().shape(), "k=1, recall " + recall);
+            float[][] v = one.valuesMatrix();
+            int[][] ix = one.indicesMatrix();
+            float[][] best = exact.valuesMatrix();
+            for (int row = 0; row < 200; row++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < 128; j++) {
+                    assertEquals(s[row][ix[row][j]], v[row][j], "value at its index");
+                    max = Math.max(max, v[row][j]);
+                }
+                assertEquals(best[row][0], max, "the row's best is some bin's winner");
+            }
+        }
+        // NaN passes XLA's range check and its arithmetic keeps 256 at N=500, k=10; aggregated, k
+        TopK nan = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(10).recallTarget(Double.NaN).aggregateToTopk(false)),
+                t.config()).call(scores);
+        assertArrayEquals(new int[] {200, 256}, nan.indices().shape());
+        TopK nanAgg = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(10).recallTarget(Double.NaN)), t.config()).call(scores);
+        assertArrayEquals(new int[] {200, 10}, nanAgg.indices().shape());
+        int[][] nanIx = nanAgg.indicesMatrix();
+        float[][] nanV = nanAgg.valuesMatrix();
+        for (int row = 0; row < 200; row++) {
+            for (int j = 0; j < 10; j++) {
+                assertEquals(s[row][nanIx[row][j]], nanV[row][j], "NaN recall: value at its index");
+            }
+        }
+        // planned with XLA's 256 bins at N=500: expected recall ((L-1)/L)^(k-1) = 0.965
+        assertTrue(Ann.recall(nanAgg.indices(), exact.indices()) >= 0.9, "NaN recall, aggregated");
+        // any negative override is none: N=500, k=10, r=0.95 keeps 256 (as with -1)
+        for (long override : new long[] {-2, -1000}) {
+            TopK r = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(10).reductionInputSizeOverride(override)
+                    .aggregateToTopk(false)), t.config()).call(scores);
+            assertArrayEquals(new int[] {200, 256}, r.indices().shape(), "override " + override);
+        }
+        // an override below the size: accepted when XLA returns first (aggregateToTopk, or N <= 128)
+        TopK agg = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(10).reductionInputSizeOverride(499)), t.config())
+                .call(scores);
+        assertArrayEquals(new int[] {200, 10}, agg.indices().shape());
+        assertTrue(Ann.recall(agg.indices(), exact.indices()) >= 0.95 * 0.9);
+        Tensor small = scores(t, new Shape(4, 128), new Shape(128, 100), DataType.FLOAT);
+        TopK fits = Jit.jit((Tensor x) -> approxMaxK(x, ApproxTopKOptions.k(10).reductionInputSizeOverride(50)
+                .aggregateToTopk(false)), t.config()).call(small);
+        assertArrayEquals(new int[] {4, 100}, fits.indices().shape(), "N <= 128 returns N before the override is read");
+    }
 }

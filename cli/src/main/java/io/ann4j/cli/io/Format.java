@@ -57,16 +57,39 @@ public enum Format {
      * @throws BadInputException for an unknown extension or format name
      */
     public static Format of(Path file, String override) {
+        return of(file, override, "--format");
+    }
+
+    /**
+     * {@link #of(Path, String)}, where {@code option} is the option that names this file's format
+     * ({@code --db-format}, {@code --queries-format}, {@code --format}; null where no option
+     * does): the messages point to it.
+     */
+    public static Format of(Path file, String override, String option) {
         if (override != null && !override.isBlank()) {
             return byName(override.strip().toLowerCase(Locale.ROOT)).orElseThrow(() -> new BadInputException(
-                    "--format " + override + " is not a known format; expected one of " + names()));
+                    option + " " + override + " is not a known format; expected one of " + names()));
         }
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String ext = extension(file);
         return byName(ext.equals("h5") ? "hdf5" : ext).orElseThrow(() -> new BadInputException(file,
                 (ext.isEmpty() ? "no extension" : "unknown extension '." + ext + "'") + "; expected one of "
-                        + names() + " (or name the format with --format)"));
+                        + names() + (option == null ? "" : " (or name the format with " + option + ")")));
+    }
+
+    /** The format {@code override} names, else the one of the extension; empty if neither is known. */
+    public static java.util.Optional<Format> known(Path file, String override) {
+        if (override != null && !override.isBlank()) {
+            return byName(override.strip().toLowerCase(Locale.ROOT));
+        }
+        String ext = extension(file);
+        return byName(ext.equals("h5") ? "hdf5" : ext);
+    }
+
+    /** The extension of {@code file}, lower case, without its dot ("" if none). */
+    public static String extension(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     private static java.util.Optional<Format> byName(String ext) {

@@ -34,6 +34,14 @@ public interface Matrix extends AutoCloseable {
     void readIntRows(long start, int count, int[] dst);
 
     /** All rows as float32 (small matrices only: queries, ground truths). */
+    /**
+     * The rank the file declares: 2 for a matrix; 1 for a .npy vector, which reads as one column
+     * (ground-truth ids), but which as a database or queries is refused, not guessed.
+     */
+    default int declaredRank() {
+        return 2;
+    }
+
     default float[] readAll() {
         float[] all = new float[Math.toIntExact(Math.multiplyExact(rows(), (long) cols()))];
         readRows(0, (int) rows(), all);

@@ -71,9 +71,15 @@ record NpyHeader(ElementType type, ByteOrder order, boolean fortranOrder, long[]
         }
         long data = start + headerLen;
         long need = n * type.bytes();
-        if (size - data != need) {
+        if (size - data < need) {
             throw new BadInputException(file, "shape " + shapeString(shape) + " of " + type.numpyName() + " needs " + need
                     + " bytes of data but the file has " + (size - data) + "; expected a complete (not truncated) file");
+        }
+        if (size - data > need) {
+            throw new BadInputException(file, "is longer than its header declares: shape " + shapeString(shape) + " of "
+                    + type.numpyName() + " needs " + need + " bytes of data but the file has " + (size - data) + " ("
+                    + (size - data - need) + " more); expected the data to end where the header says (a header"
+                    + " rewritten after the data grew?)");
         }
         return new NpyHeader(type, order, fortran, shape, data);
     }

@@ -34,6 +34,11 @@ final class NpyMatrix implements Matrix {
     }
 
     @Override
+    public int declaredRank() {
+        return header.shape().length;
+    }
+
+    @Override
     public Path file() {
         return mapped.file;
     }

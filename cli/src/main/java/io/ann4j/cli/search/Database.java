@@ -37,6 +37,7 @@ public final class Database {
     private final int blockRows;
     private final NanPolicy onNan;
     private final DataType dtype;
+    private final boolean cosine;
     private List<Block> cached;
     private long usable = -1;
 
@@ -45,6 +46,12 @@ public final class Database {
      * @param dtype     FLOAT, BFLOAT16 or HALF: what the search computes on
      */
     public Database(Matrix matrix, int blockRows, NanPolicy onNan, DataType dtype) {
+        this(matrix, blockRows, onNan, dtype, false);
+    }
+
+    /** @param cosine all-zero rows count as bad rows too (their cosine is undefined) */
+    public Database(Matrix matrix, int blockRows, NanPolicy onNan, DataType dtype, boolean cosine) {
+        this.cosine = cosine;
         this.matrix = matrix;
         this.blockRows = (int) Math.max(1, Math.min(blockRows, Math.max(1, matrix.rows())));
         this.onNan = onNan;
@@ -66,6 +73,11 @@ public final class Database {
 
     public int cols() {
         return matrix.cols();
+    }
+
+    /** Rows left out under {@code --on-nan skip} (known after one pass; 0 before). */
+    public long skippedRows() {
+        return matrix.rows() - usableRows();
     }
 
     /** Rows left after skipping non-finite ones (known after one pass; the row count before). */
@@ -108,7 +120,7 @@ public final class Database {
     private void stream(Consumer<Block> consumer, java.util.function.LongConsumer progress) {
         int cols = matrix.cols();
         float[] buf = new float[Math.multiplyExact(blockRows, cols)];
-        NonFinite bad = new NonFinite();
+        NonFinite bad = new NonFinite(cosine);
         long kept = 0;
         for (long start = 0; start < matrix.rows(); start += blockRows) {
             if (Thread.currentThread().isInterrupted()) {

@@ -3,12 +3,29 @@ package io.ann4j.cli.search;
 import io.ann4j.cli.BadInputException;
 import io.ann4j.cli.io.Matrix;
 
-/** Counts of NaN and infinite values, and the rows that hold them. */
+/**
+ * Counts of NaN and infinite values, and the rows that hold them; for a cosine search also the
+ * rows that are all zeros (their cosine is 0 / 0: NaN distances, ids in file order), which are
+ * treated the same way under {@code --on-nan}.
+ */
 public final class NonFinite {
     long nan;
     long inf;
     long rows;
     long firstRow = -1;
+    long zero;
+    long firstZero = -1;
+    private final boolean zeroNormIsBad;
+
+    /** NaN and infinities only. */
+    NonFinite() {
+        this(false);
+    }
+
+    /** @param zeroNormIsBad count all-zero rows as bad too (cosine) */
+    NonFinite(boolean zeroNormIsBad) {
+        this.zeroNormIsBad = zeroNormIsBad;
+    }
 
     /** Whether row {@code r} of {@code data} ({@code cols} wide) is all finite; counts what it is not. */
     boolean checkRow(float[] data, int r, int cols, long globalRow) {
@@ -28,8 +45,35 @@ public final class NonFinite {
             if (firstRow < 0) {
                 firstRow = globalRow;
             }
+            return false;
         }
-        return bad == 0;
+        if (zeroNormIsBad && allZero(data, r * cols, cols)) {
+            zero++;
+            if (firstZero < 0) {
+                firstZero = globalRow;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean allZero(float[] data, int from, int cols) {
+        for (int c = from, end = from + cols; c < end; c++) {
+            if (data[c] != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rows left out or refused: non-finite ones, and (cosine) all-zero ones. */
+    public long badRows() {
+        return rows + zero;
+    }
+
+    /** All-zero rows seen (counted only for cosine). */
+    public long zeroRows() {
+        return zero;
     }
 
     /** Number of NaN values seen. */
@@ -62,7 +106,14 @@ public final class NonFinite {
 
     /** The one-line error for {@code --on-nan error}. */
     BadInputException error(Matrix m) {
+        String zeros = zero + " of " + m.rows() + " rows are all zeros (the first at row " + firstZero
+                + "), and cosine is undefined for them";
+        if (rows == 0) {
+            return new BadInputException(m.file(), zeros + "; expected rows with a nonzero norm (or pass --on-nan skip to"
+                    + " leave those rows out)");
+        }
         return new BadInputException(m.file(), nan + " NaN and " + inf + " infinite values in " + rows + " of " + m.rows()
-                + " rows (the first at row " + firstRow + "); expected finite numbers (or pass --on-nan skip to leave those rows out)");
+                + " rows (the first at row " + firstRow + ")" + (zero > 0 ? "; " + zeros : "")
+                + "; expected finite numbers (or pass --on-nan skip to leave those rows out)");
     }
 }

@@ -16,8 +16,17 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record Queries(INDArray data, int[] rowOf, int total, double[] normsSq) {
 
-    /** Reads and checks {@code m}. */
+    /** Reads and checks {@code m} (NaN and infinities only). */
     public static Queries load(Matrix m, NanPolicy onNan) {
+        return load(m, onNan, false);
+    }
+
+    /**
+     * Reads and checks {@code m}.
+     *
+     * @param cosine all-zero queries count as bad rows too (their cosine is undefined)
+     */
+    public static Queries load(Matrix m, NanPolicy onNan, boolean cosine) {
         if (m.rows() > Integer.MAX_VALUE / Math.max(1, m.cols())) {
             throw new BadInputException(m.file(), m.rows() + " queries of dimension " + m.cols()
                     + " do not fit in memory at once; expected fewer queries (split the file)");
@@ -25,7 +34,7 @@ public record Queries(INDArray data, int[] rowOf, int total, double[] normsSq) {
         int rows = (int) m.rows();
         int cols = m.cols();
         float[] all = m.readAll();
-        NonFinite bad = new NonFinite();
+        NonFinite bad = new NonFinite(cosine);
         int[] rowOf = new int[rows];
         int kept = 0;
         for (int r = 0; r < rows; r++) {
@@ -34,11 +43,12 @@ public record Queries(INDArray data, int[] rowOf, int total, double[] normsSq) {
                 rowOf[kept++] = r;
             }
         }
-        if (bad.rows() > 0 && onNan == NanPolicy.ERROR) {
+        if (bad.badRows() > 0 && onNan == NanPolicy.ERROR) {
             throw bad.error(m);
         }
         if (kept == 0 && rows > 0) {
-            throw new BadInputException(m.file(), "every query holds NaN or infinite values; expected at least one finite query");
+            throw new BadInputException(m.file(), "every query holds NaN or infinite values" + (cosine ? " or is all zeros" : "")
+                    + "; expected at least one query to search");
         }
         double[] norms = new double[kept];
         for (int q = 0; q < kept; q++) {

@@ -1,6 +1,7 @@
 package io.ann4j.compiler.ops;
 
 import io.ann4j.compiler.ir.DType;
+import io.ann4j.compiler.ir.ShapeError;
 import io.ann4j.compiler.ir.TensorType;
 import java.util.List;
 
@@ -35,22 +36,22 @@ public record ApproxTopK(ApproxTopKParams params) implements Op {
         int axis = params.axis(rank);
         int size = t.dim(axis);
         if (size < params.k()) {
-            throw Checks.error(op, "k must be smaller than the size of reduction_dim %d, got %d (operand %s, reductionDimension %d)",
+            throw Checks.error(op, "k must be at most the size of reduction_dim %d, got %d (operand %s, reductionDimension %d)",
                     size, params.k(), t, axis);
         }
         if (!t.dtype().isFloating()) {
             throw Checks.error(op, "operand must be a floating type, got %s", t);
         }
-        float r = params.recallTarget();
-        if (!(r > 0f && r <= 1f)) {
-            throw Checks.error(op, "recall_target should range in (0,1], got %s (operand %s)", r, t);
+        // The recall target and the override are checked where XLA checks them, inside its size
+        // function, which returns before checking either when aggregateToTopk is set, when the
+        // dimension fits one tile, or (the recall) when k = 1: JAX accepts those calls, so ann4j
+        // does too, with XLA's output size. A negative override means none, as in XLA.
+        long out;
+        try {
+            out = outputSize(t).outputSize();
+        } catch (ShapeError e) {
+            throw Checks.error(op, "%s (operand %s)", e.getMessage().substring(e.getMessage().indexOf(": ") + 2), t);
         }
-        long override = params.reductionInputSizeOverride();
-        if (override != -1 && override < size) {
-            throw Checks.error(op, "reduction_input_size_override: %d should be greater equals to operands[reduction_dim]: %d (operand %s)",
-                    override, size, t);
-        }
-        long out = outputSize(t).outputSize();
         int[] dims = t.shape().toArray();
         dims[axis] = Math.toIntExact(out);
         return List.of(t.withShape(dims), new TensorType(DType.I32, t.withShape(dims).shape()));
@@ -69,7 +70,23 @@ public record ApproxTopK(ApproxTopKParams params) implements Op {
      */
     public ApproxTopKShape.Result binPlan(TensorType operand) {
         int axis = params.axis(operand.rank());
-        return ApproxTopKShape.outputSize(name(), operand.dim(axis), operand.rank(), params.k(),
-                params.recallTarget(), false, params.reductionInputSizeOverride());
+        long size = operand.dim(axis);
+        // aggregateToTopk let XLA skip its checks (see inferTypes): a recall outside (0, 1] is
+        // planned as exact (what XLA's CPU and GPU fallback computes), an override below the size
+        // as none, so that an accepted call never fails later
+        long override = params.reductionInputSizeOverride() >= 0 && params.reductionInputSizeOverride() < size
+                ? -1 : params.reductionInputSizeOverride();
+        return ApproxTopKShape.outputSize(name(), size, operand.rank(), params.k(), planningRecall(), false, override);
+    }
+
+    /**
+     * The recall target the runtimes plan for: the target itself, or 1 (exact) where XLA accepted
+     * one outside (0, 1] without reading it (aggregateToTopk; k = 1 reads none; see
+     * {@link #inferTypes}). NaN passes XLA's range check (both comparisons are false) and goes
+     * through its arithmetic as in XLA, so it is kept: shape and plan then agree.
+     */
+    public float planningRecall() {
+        float r = params.recallTarget();
+        return r <= 0f || r > 1f ? 1f : r;
     }
 }

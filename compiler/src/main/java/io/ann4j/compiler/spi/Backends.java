@@ -81,14 +81,31 @@ public final class Backends {
 
     /** The backend named by {@code ann4j.backend}, else the best available one. */
     public static Backend defaultBackend() {
+        return get(defaultName());
+    }
+
+    /** The best available backend's name, found once (the class path does not change). */
+    private static volatile String bestAvailable;
+
+    /**
+     * The name of the default backend: {@code ann4j.backend} as it is set now, else the best
+     * available one. Cheap enough to read on every call, so that a jitted function given no
+     * backend follows a change of the property (see {@code Jitted}).
+     */
+    public static String defaultName() {
         String named = System.getProperty("ann4j.backend");
         if (named != null && !named.isBlank()) {
-            return get(named.trim());
+            return named.trim();
         }
-        List<String> names = available();
-        if (names.isEmpty()) {
-            throw new IllegalStateException("no ann4j backend on the class path: add ann4j-runtime-cpu");
+        String best = bestAvailable;
+        if (best == null) {
+            List<String> names = available();
+            if (names.isEmpty()) {
+                throw new IllegalStateException("no ann4j backend on the class path: add ann4j-runtime-cpu");
+            }
+            best = names.get(0);
+            bestAvailable = best;
         }
-        return get(names.get(0));
+        return best;
     }
 }

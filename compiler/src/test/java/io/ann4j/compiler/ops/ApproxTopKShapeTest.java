@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The port of XLA's {@code ApproxTopKReductionOutputSize} against the worked cases of
- * /work/shared/jax-ann-semantics.md, each re-derived by hand below, plus its invariants.
+ * The port of XLA's {@code ApproxTopKReductionOutputSize} against worked cases, each re-derived by
+ * hand below from XLA's steps, plus its invariants.
  */
 class ApproxTopKShapeTest {
 

@@ -126,10 +126,47 @@ class ShapeRulesTest {
             fails(with(10, dim, 0.95f, true, -1, true), scores, "approxMaxK", "reductionDimension " + dim, "f32[200,500]");
         }
 
+        /** NaN passes XLA's range check (both comparisons are false): N=500, k=10 keeps 256, as XLA computes. */
+        @Test
+        void nanRecallGoesThroughXlasArithmetic() {
+            assertEquals(List.of(f32(200, 256), i32(200, 256)), infer(with(10, -1, Float.NaN, true, -1, false), scores));
+        }
+
+        @ParameterizedTest
+        @ValueSource(floats = {0f, 1.5f, -0.1f, Float.NEGATIVE_INFINITY})
+        void recallMustBeInZeroOne(float recall) {
+            fails(with(10, -1, recall, true, -1, false), scores, "approxMaxK", "recall_target should range in (0,1]", "f32[200,500]");
+        }
+
+        /** XLA's size function returns before it reads the recall: JAX accepts these, with its output sizes. */
         @ParameterizedTest
         @ValueSource(floats = {0f, 1.5f, -0.1f, Float.NaN})
-        void recallMustBeInZeroOne(float recall) {
-            fails(with(10, -1, recall, true, -1, true), scores, "approxMaxK", "recall_target should range in (0,1]", "f32[200,500]");
+        void recallOutsideZeroOneIsAcceptedWhereXlaNeverReadsIt(float recall) {
+            // aggregateToTopk: the output is k
+            assertEquals(List.of(f32(200, 10), i32(200, 10)), infer(with(10, -1, recall, true, -1, true), scores));
+            // k = 1 over 500 > 128: T = 128 results (log2 ceil(500/128) = 2 bins per result)
+            assertEquals(List.of(f32(200, 128), i32(200, 128)), infer(with(1, -1, recall, true, -1, false), scores));
+        }
+
+        @Test
+        void kEqualToTheSizeIsAcceptedAndOneMoreSaysAtMost() {
+            assertEquals(List.of(f32(200, 500), i32(200, 500)), infer(with(500, -1, 0.95f, true, -1, true), scores));
+            fails(maxK(501), scores, "approxMaxK", "k must be at most the size of reduction_dim 500, got 501", "f32[200,500]");
+        }
+
+        /** XLA treats every negative override as none. */
+        @ParameterizedTest
+        @ValueSource(longs = {-1, -2, -1000, Long.MIN_VALUE})
+        void anyNegativeOverrideMeansNone(long override) {
+            // N=500, k=10, r=0.95: 256 results (the semantics' N=500 case)
+            assertEquals(List.of(f32(200, 256), i32(200, 256)), infer(with(10, -1, 0.95f, true, override, false), scores));
+        }
+
+        /** N <= 128 returns N before XLA compares the override; aggregateToTopk returns k before either. */
+        @Test
+        void overrideBelowTheSizeIsAcceptedWhereXlaNeverReadsIt() {
+            assertEquals(List.of(f32(3, 100), i32(3, 100)), infer(with(10, -1, 0.95f, true, 50, false), f32(3, 100)));
+            assertEquals(List.of(f32(200, 10), i32(200, 10)), infer(with(10, -1, 0.95f, true, 499, true), scores));
         }
 
         @Test
@@ -139,7 +176,7 @@ class ShapeRulesTest {
 
         @Test
         void overrideMustBeAtLeastTheReducedSize() {
-            fails(with(10, -1, 0.95f, true, 499, true), scores, "approxMaxK",
+            fails(with(10, -1, 0.95f, true, 499, false), scores, "approxMaxK",
                     "reduction_input_size_override: 499 should be greater equals to operands[reduction_dim]: 500", "f32[200,500]");
         }
 

@@ -80,14 +80,14 @@ public final class HalfSearch {
         int depth = plan.depth();
         float[] queries = queries(inputs.get(plan.lhsInput()), plan.transA(), m, depth);
         SelectionPlan selection = SelectionPlan.of(plan.reduction(), scoreType, mode, true);
-        boolean exact = !(plan.reduction() instanceof ApproxTopK a) || a.params().recallTarget() >= 1.0;
+        boolean exact = !(plan.reduction() instanceof ApproxTopK a) || !(a.planningRecall() < 1.0);
         boolean bf16Gemm = !exact && HalfProducts.usesBf16Gemm();
         int outSize = selection.outSize();
         int c = outSize;
         if (bf16Gemm) {
             int k = ((ApproxTopK) plan.reduction()).params().k();
             c = candidateOption.equals("auto")
-                    ? candidates(k, outSize, ((ApproxTopK) plan.reduction()).params().recallTarget(), n,
+                    ? candidates(k, outSize, ((ApproxTopK) plan.reduction()).planningRecall(), n,
                             rhs.dataType() == DataType.BFLOAT16)
                     : Math.min(n, Math.max(outSize, parse(candidateOption)));
         }

@@ -73,7 +73,7 @@ public final class Int8Search {
 
     /** Whether the region's form and the options allow the int8 path (the data may still refuse it). */
     public static boolean applies(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, SearchOptions o) {
-        if (!(plan.reduction() instanceof ApproxTopK a) || a.params().recallTarget() >= 1.0
+        if (!(plan.reduction() instanceof ApproxTopK a) || !(a.planningRecall() < 1.0)
                 || !o.selection().equals("threshold") || scoreType.dtype() != DType.F32 || !plan.transB()
                 || plan.depth() > MAX_DEPTH || plan.depth() == 0 || !Int8Products.usable(o.product())) {
             return false;
@@ -118,7 +118,7 @@ public final class Int8Search {
         }
         SelectionPlan selection = SelectionPlan.of(a, scoreType, "threshold", true);
         int outSize = selection.outSize();
-        int c = Int8Candidates.candidates(a.params().k(), outSize, a.params().recallTarget(), n, o.int8Candidates());
+        int c = Int8Candidates.candidates(a.params().k(), outSize, a.planningRecall(), n, o.int8Candidates());
         SelectionPlan wide = new SelectionPlan(selection.isMax(), c, c, 0, n);
         SideInputs sides = TopKSearch.sides(plan, inputs, false);
         // the scan dequantizes: the region's epilogue over (i * rowScale - offset) * queryScale
