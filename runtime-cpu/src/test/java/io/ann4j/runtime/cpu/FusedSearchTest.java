@@ -46,6 +46,8 @@ class FusedSearchTest {
                 // that are no multiple of its 8- and 6-row blocks, and more than one 512-column tile
                 Arguments.of(17, 1031, 33, 10), Arguments.of(37, 2053, 20, 10), Arguments.of(64, 1543, 128, 10),
                 Arguments.of(50, 999, 3, 5),
+                // its 128- and 256-bit lane groups (4 and 5-8 queries), with a scalar edge
+                Arguments.of(4, 777, 9, 10), Arguments.of(7, 1601, 128, 10),
                 // large enough (>= 2^26 multiply-adds) for the oneDNN tiles
                 Arguments.of(600, 1100, 128, 10));
     }

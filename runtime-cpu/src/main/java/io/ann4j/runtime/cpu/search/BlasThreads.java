@@ -16,7 +16,7 @@ final class BlasThreads {
 
     /** Runs {@code work} with OpenBLAS on one thread if {@code source} calls it, else as it is. */
     static <T> T singleThreadedFor(TileSource source, Supplier<T> work) {
-        return source.usesOpenBlas() ? singleThreaded(work) : work.get();
+        return source.usesOpenBlas() && !source.parallelInside() ? singleThreaded(work) : work.get();
     }
 
     static <T> T singleThreaded(Supplier<T> work) {

@@ -132,6 +132,19 @@ public final class GemmTiles implements TileSource {
     private static final int TILE_ROWS = Integer.getInteger("ann4j.cpu.tileRows", 1024);
     private static final int TILE_COLS = Integer.getInteger("ann4j.cpu.tileCols", 1024);
 
+    /**
+     * One query alone in the process (no pmap device sharing the cores): one gemv call on
+     * OpenBLAS's own threads per tile, the way the bench's gemv yardstick reads the database,
+     * rather than two single-threaded gemvs on our workers with OpenBLAS switched to one thread
+     * around the search.
+     */
+    @Override
+    public boolean parallelInside() {
+        return !f64 && rowsHint == 1 && GEMV_THREADS && io.ann4j.compiler.spi.Devices.threadShare() >= SearchRun.threads();
+    }
+
+    private static final boolean GEMV_THREADS = !"workers".equals(System.getProperty("ann4j.cpu.gemv"));
+
     @Override
     public boolean usesOpenBlas() {
         // one query runs OpenBLAS's gemv: oneDNN with M = 1 measured no faster (Zen 4, N = 1M)
@@ -150,6 +163,8 @@ public final class GemmTiles implements TileSource {
      */
     @Override
     public int tileCols() {
-        return rowsHint <= 64 ? 8192 : TILE_COLS;
+        // one query on OpenBLAS's threads: 65,536 rows (32 MB of a D=128 database, 256 KB of
+        // scores) a call, so that waking its threads is paid 16 times over a million rows
+        return parallelInside() ? 65_536 : rowsHint <= 64 ? 8192 : TILE_COLS;
     }
 }

@@ -43,7 +43,7 @@ public final class SearchRun {
     public static Result run(int rows, int cols, TileSource source, TileScanner scanner, SideInputs sides,
                              SelectionPlan plan) {
         // A pmap device plans for its share of the cores; the tasks still share one pool.
-        int threads = Math.min(THREADS, io.ann4j.compiler.spi.Devices.threadShare());
+        int threads = source.parallelInside() ? 1 : Math.min(THREADS, io.ann4j.compiler.spi.Devices.threadShare());
         // A batch that fits one block is not split by rows: its tasks take database slices, so
         // that the database is read once per block, not once per thread.
         int blockRows = rows <= source.blockRows() ? Math.max(1, rows)

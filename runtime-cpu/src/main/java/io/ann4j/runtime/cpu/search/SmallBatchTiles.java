@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SmallBatchTiles implements TileSource {
     /** The smallest batch this kernel serves: below it, most lanes would idle (see TopKSearch). */
-    public static final int MIN_QUERIES = 8;
+    public static final int MIN_QUERIES = 4;
     /** The largest batch this kernel serves (four lane groups of 16). */
     public static final int MAX_QUERIES = 64;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -37,6 +37,11 @@ public final class SmallBatchTiles implements TileSource {
     private final int queries;
     /** Per lane group {@code g}: {@code Qt[d * lanes + lane]} = query {@code g * lanes + lane}, element d. */
     private final float[][] transposed;
+    /**
+     * Queries per lane group: 4 or 8 for a batch that fills a 128- or 256-bit vector
+     * ({@link NarrowBatchKernels}), else the preferred species' width.
+     */
+    private final int lanes;
 
     /** @param qy dense f32 {@code [Q, D]}; @param db dense f32 {@code [N, D]} */
     public SmallBatchTiles(INDArray qy, INDArray db, int depth) {
@@ -44,7 +49,7 @@ public final class SmallBatchTiles implements TileSource {
         this.depth = depth;
         this.queries = (int) qy.size(0);
         MemorySegment q = NativeArrays.segment(qy);
-        int lanes = F.length();
+        lanes = queries <= 4 && F.length() > 4 ? 4 : queries <= 8 && F.length() > 8 ? 8 : F.length();
         int groups = (queries + lanes - 1) / lanes;
         transposed = new float[groups][depth * lanes];
         for (int i = 0; i < queries; i++) {
@@ -68,18 +73,31 @@ public final class SmallBatchTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         float[] data = new float[maxRows * maxCols];
-        return new HeapBuffer(data, MemorySegment.ofArray(data), new float[4 * WIDE_ROWS * F.length()],
+        return new HeapBuffer(data, MemorySegment.ofArray(data), new float[Math.max(4 * WIDE_ROWS, 2 * ROWS) * F.length()],
                 new float[maxCols * depth]);
     }
 
     @Override
     public MemorySegment tile(Buffer buffer, int r0, int rows, int c0, int cols) {
         HeapBuffer hb = (HeapBuffer) buffer;
-        int lanes = F.length();
         // the tile's database rows, copied once to the heap: array indexing compiles to plain
         // loads, where each segment access kept its own bounds check
         float[] rowsOnHeap = hb.rows();
         MemorySegment.copy(db, ValueLayout.JAVA_FLOAT, (long) c0 * depth * 4, rowsOnHeap, 0, cols * depth);
+        if (lanes < F.length()) {
+            // one narrow lane group (the batch fits a 128- or 256-bit vector)
+            int j = 0;
+            for (; j + ROWS <= cols; j += ROWS) {
+                if (lanes == 4) {
+                    NarrowBatchKernels.block128(transposed[0], rowsOnHeap, j * depth, depth, hb.lanes());
+                } else {
+                    NarrowBatchKernels.block256(transposed[0], rowsOnHeap, j * depth, depth, hb.lanes());
+                }
+                scatter(hb, 0, r0, rows, cols, j, ROWS, 0);
+            }
+            scalarEdge(hb, transposed[0], rowsOnHeap, r0, rows, j, cols);
+            return hb.segment();
+        }
         int g0 = r0 / lanes;
         int g1 = (r0 + rows + lanes - 1) / lanes;
         int g = g0;
@@ -144,6 +162,25 @@ public final class SmallBatchTiles implements TileSource {
         a5.intoArray(out, 5 * lanes);
         a6.intoArray(out, 6 * lanes);
         a7.intoArray(out, 7 * lanes);
+    }
+
+    /**
+     * Columns {@code [from, cols)} of the tile for the one narrow lane group, in scalar code: the
+     * same FMAs in the same order as the vector lanes, so the same bits.
+     */
+    private void scalarEdge(HeapBuffer hb, float[] qt, float[] rowsOnHeap, int r0, int rows, int from, int cols) {
+        float[] acc = hb.lanes();
+        for (int j = from; j < cols; j++) {
+            int row = j * depth;
+            for (int lane = 0; lane < lanes; lane++) {
+                float s = 0f;
+                for (int d = 0; d < depth; d++) {
+                    s = Math.fma(qt[d * lanes + lane], rowsOnHeap[row + d], s);
+                }
+                acc[lane] = s;
+            }
+            scatter(hb, 0, r0, rows, cols, j, 1, 0);
+        }
     }
 
     /** Columns {@code [from, cols)} of the tile for lane group {@code g}, one database row at a time. */
@@ -280,8 +317,7 @@ public final class SmallBatchTiles implements TileSource {
      * Lanes (queries) of {@code count} database rows' accumulators, read from the block's output
      * at {@code from}, into the tile's [query][column] layout.
      */
-    private static void scatter(HeapBuffer hb, int g, int r0, int rows, int cols, int j, int count, int from) {
-        int lanes = F.length();
+    private void scatter(HeapBuffer hb, int g, int r0, int rows, int cols, int j, int count, int from) {
         int first = Math.max(r0, g * lanes);
         int end = Math.min(r0 + rows, (g + 1) * lanes);
         float[] out = hb.data();

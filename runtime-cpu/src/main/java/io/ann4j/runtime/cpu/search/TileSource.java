@@ -36,6 +36,14 @@ public interface TileSource {
         return true;
     }
 
+    /**
+     * Whether each {@link #tile} call runs on every core by itself (a library's own threads):
+     * the search then runs one task, which scans the tiles as they come, instead of one per core.
+     */
+    default boolean parallelInside() {
+        return false;
+    }
+
     /** Preferred tile sizes: rows per block, columns per tile. */
     int blockRows();
 
