@@ -136,7 +136,10 @@ public final class GemmTiles implements TileSource {
      * One query alone in the process (no pmap device sharing the cores): one gemv call on
      * OpenBLAS's own threads per tile, the way the bench's gemv yardstick reads the database,
      * rather than two single-threaded gemvs on our workers with OpenBLAS switched to one thread
-     * around the search.
+     * around the search (Zen 4, N=1,000,000: 17.4-22 against 25.8-33 ms). The price: OpenBLAS's
+     * idle worker spins ~100 ms of CPU after the search, which slows other work started right
+     * after it, not the next one-query search. A Vector API gemv on our workers, with no threads
+     * left behind, measured 28.5-33 ms: slower than either.
      */
     @Override
     public boolean parallelInside() {
