@@ -31,6 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * data.
  */
 final class HalfBench {
+    /** The pause after each call of a one-query comparison (OpenBLAS's threads spin ~100 ms). */
+    static final long SETTLE_MS = 150;
+
     private static final String[] HALVES = {"bf16", "f16"};
 
     private final PrintStream out;
@@ -73,8 +76,9 @@ final class HalfBench {
         // the size of their margins: more runs buy steadier medians, three times as many at Q=1
         // (a round takes ~50 ms), twice at Q=1024 (~300 ms).
         int timedRuns = (long) q * n <= 10_000_000L ? 3 * runs : 2 * runs;
+        // one query's f32 search leaves OpenBLAS's threads spinning: each call is timed settled
         double[][] rounds = timed ? Stats.interleavedMs(timedRuns, List.of(() -> got[0] = approx.call(qy, db),
-                () -> got[1] = approx.call(qy, bf16), () -> got[2] = approx.call(qy, f16))) : null;
+                () -> got[1] = approx.call(qy, bf16), () -> got[2] = approx.call(qy, f16)), q == 1 ? SETTLE_MS : 0) : null;
         double[] ms = new double[3];
         for (int i = 0; timed && i < 3; i++) {
             ms[i] = Stats.median(rounds[i]);

@@ -52,6 +52,16 @@ final class Stats {
      * figure alike and their ratios stay fair.
      */
     static double[][] interleavedMs(int runs, java.util.List<Runnable> bodies) {
+        return interleavedMs(runs, bodies, 0);
+    }
+
+    /**
+     * {@link #interleavedMs(int, java.util.List)} with a pause of {@code settleMs} after each
+     * timed call: a one-query f32 search runs on OpenBLAS's threads, which then spin ~100 ms and
+     * would slow the body timed next (measured: a bf16 search right after one took 0.72x of f32's
+     * time, 0.43-0.52x with the threads settled).
+     */
+    static double[][] interleavedMs(int runs, java.util.List<Runnable> bodies, long settleMs) {
         long warmupStart = System.nanoTime();
         for (int round = 0; round < MAX_WARMUP_ROUNDS; round++) {
             if (round >= MIN_WARMUP_ROUNDS && (System.nanoTime() - warmupStart) / 1e6 >= WARMUP_MS) {
@@ -65,6 +75,14 @@ final class Stats {
                 long t0 = System.nanoTime();
                 bodies.get(i).run();
                 ms[i][r] = (System.nanoTime() - t0) / 1e6;
+                if (settleMs > 0) {
+                    try {
+                        Thread.sleep(settleMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
             }
         }
         return ms;
