@@ -108,17 +108,6 @@ public final class Npy {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Writes a float32 matrix (fixtures and tests). */
-    public static void writeFloatMatrix(Path file, float[][] v) throws IOException {
-        ByteBuffer buf = start("<f4", v.length, v.length == 0 ? 0 : v[0].length);
-        for (float[] row : v) {
-            for (float x : row) {
-                buf.putFloat(x);
-            }
-        }
-        Files.write(file, buf.array());
-    }
-
     /** A buffer holding the version 1.0 header (padded to 64 bytes), ready for the data. */
     private static ByteBuffer start(String descr, int rows, int cols) {
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";

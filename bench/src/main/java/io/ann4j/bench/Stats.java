@@ -1,7 +1,6 @@
 package io.ann4j.bench;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
 
 /** Timing helpers: every figure is the median of several runs after warm-up. */
 final class Stats {
@@ -108,12 +107,5 @@ final class Stats {
         Arrays.sort(v);
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
-
-    /** Milliseconds of one call, returning its result through {@code out}. */
-    static <T> double onceMs(Supplier<T> body, Object[] out) {
-        long t0 = System.nanoTime();
-        out[0] = body.get();
-        return (System.nanoTime() - t0) / 1e6;
     }
 }

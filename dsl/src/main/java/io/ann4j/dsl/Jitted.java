@@ -104,6 +104,7 @@ public final class Jitted<R> {
 
     private Compiled compile(Key key) {
         Backend backend = io.ann4j.compiler.spi.Backends.get(key.backend()); // resolves (or refuses) before tracing
+        io.ann4j.compiler.spi.BackendOptions.check(backend, config.options());
         traces.incrementAndGet();
         Staged.Traced traced = Staged.trace(fn, key.signature());
         Graph graph = traced.graph();

@@ -34,16 +34,6 @@ final class NdArrays {
         };
     }
 
-    static DataType dataTypeOf(DType t) {
-        return switch (t) {
-            case F32 -> DataType.FLOAT;
-            case F64 -> DataType.DOUBLE;
-            case F16 -> DataType.HALF;
-            case BF16 -> DataType.BFLOAT16;
-            case I32 -> DataType.INT;
-        };
-    }
-
     static INDArray fromRows(float[][] rows) {
         if (rows == null) {
             throw new IllegalArgumentException("rows must not be null");

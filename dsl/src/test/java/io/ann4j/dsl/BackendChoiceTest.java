@@ -74,6 +74,30 @@ class BackendChoiceTest {
     }
 
     @Test
+    void anUnknownOptionOfTheBackendIsAnErrorListingTheValidKeys() {
+        Tensor x = Tensor.of(new float[][] {{1, 2, 3}});
+        String cpu = "cpu";
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ann4j.compiler.spi.Backends.available().contains(cpu));
+        JitConfig typo = JitConfig.defaults().backend(cpu).option("cpu.selecton", "bins");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Jit.jit((Tensor t) -> approxMaxK(t, 1), typo).call(x));
+        assertTrue(e.getMessage().contains("backend cpu has no option 'cpu.selecton'")
+                && e.getMessage().contains("cpu.selection (threshold or bins; default threshold)")
+                && e.getMessage().contains("cpu.product"), e.getMessage());
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class,
+                () -> Jit.jit((Tensor t) -> approxMaxK(t, 1), JitConfig.defaults().backend(cpu).option("selection", "bins")).call(x));
+        assertTrue(bare.getMessage().contains("option 'selection' names no backend"), bare.getMessage());
+        // a bad value is refused too, naming what the option accepts
+        IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
+                () -> Jit.jit((Tensor t) -> approxMaxK(t, 1), JitConfig.defaults().backend(cpu).option("cpu.selection", "heap")).call(x));
+        assertTrue(value.getMessage().contains("cpu.selection must be 'threshold' or 'bins', got 'heap'"), value.getMessage());
+        // another backend's options travel along untouched; a known key works
+        TopK r = Jit.jit((Tensor t) -> approxMaxK(t, 1), JitConfig.defaults().backend(cpu).option("tpu.platform", "cuda")
+                .option("cpu.selection", "bins")).call(x);
+        assertEquals(2, r.indicesMatrix()[0][0]);
+    }
+
+    @Test
     void rowSparseGradientsHaveOneToFourArgumentForms() {
         Nd4j.getRandom().setSeed(3);
         Tensor q = Tensor.of(Nd4j.rand(DataType.FLOAT, 3, 4));

@@ -25,7 +25,9 @@ final class ExecutableCache {
         return CACHE.computeIfAbsent(key, ignored -> {
             COMPILES.incrementAndGet();
             CompileOptions options = new CompileOptions(fuse, backendOptions);
-            return Backends.get("cpu").compile(Pipeline.optimize(graph, options), options);
+            io.ann4j.compiler.spi.Backend backend = Backends.get("cpu");
+            io.ann4j.compiler.spi.BackendOptions.check(backend, options);
+            return backend.compile(Pipeline.optimize(graph, options), options);
         });
     }
 

@@ -3,7 +3,6 @@ package io.ann4j.compiler.autodiff;
 import io.ann4j.compiler.ir.Graph;
 import io.ann4j.compiler.ir.GraphBuilder;
 import io.ann4j.compiler.ir.Node;
-import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.ops.ApproxTopK;
 import io.ann4j.compiler.ops.BinaryOp;
@@ -181,16 +180,5 @@ public final class Jvp {
                 yield e.addZ(ta == null ? null : e.mul(m, ta), tb == null ? null : e.mul(e.sub(one, m), tb));
             }
         };
-    }
-
-    /** Types of the tangent parameters {@link #jvp} adds, in order. */
-    public static List<TensorType> tangentTypes(Graph graph, boolean[] wrt) {
-        List<TensorType> out = new ArrayList<>();
-        for (int i = 0; i < graph.parameters().size(); i++) {
-            if (takesTangent(wrt, i, graph.parameters().get(i))) {
-                out.add(graph.parameters().get(i).type());
-            }
-        }
-        return out;
     }
 }

@@ -25,4 +25,13 @@ public interface Backend {
      * ignored. The default does nothing.
      */
     default void prewarm() {}
+
+    /**
+     * The options this backend reads, keyed in its own namespace ({@code cpu.selection}); every
+     * compile checks the keys it is given against them ({@link BackendOptions#check}). The
+     * default declares none.
+     */
+    default java.util.List<BackendOption> options() {
+        return java.util.List.of();
+    }
 }

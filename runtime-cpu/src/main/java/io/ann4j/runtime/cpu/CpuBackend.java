@@ -33,6 +33,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public java.util.List<io.ann4j.compiler.spi.BackendOption> options() {
+        return io.ann4j.runtime.cpu.search.SearchOptions.ALL;
+    }
+
+    @Override
     public Executable compile(Graph graph, CompileOptions options) {
         return new CpuExecutable(graph, SearchOptions.of(options));
     }

@@ -75,9 +75,8 @@ class FusedSearchTest {
     @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
     @MethodSource("shapes")
     void smallBatchesAreExactOnTheTilesToo(int q, int n, int d, int k) {
-        if (q < SmallBatchTiles.MIN_QUERIES || q > SmallBatchTiles.MAX_QUERIES) {
-            return;
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(q >= SmallBatchTiles.MIN_QUERIES && q <= SmallBatchTiles.MAX_QUERIES,
+                "a batch the small-batch kernel serves");
         String before = System.getProperty("ann4j.cpu.smallBatch");
         System.setProperty("ann4j.cpu.smallBatch", "false");
         try {
@@ -94,9 +93,8 @@ class FusedSearchTest {
     @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
     @MethodSource("shapes")
     void binsReturnEachBinsBest(int q, int n, int d, int k) {
-        if (k > 10) {
-            return; // bins hold one element each: k beyond the bins is the threshold path's job
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(k <= 10,
+                "bins hold one element each: k beyond the bins is the threshold path's job");
         Case c = new Case(q, n, d, k, true, false, true, 0.9f, 5L * q + n);
         List<INDArray> out = c.run("bins");
         int bins = (int) c.op.binPlan(TensorType.of(DType.F32, q, n)).outputSize();
@@ -122,9 +120,7 @@ class FusedSearchTest {
     @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
     @MethodSource("shapes")
     void aNaNDatabaseRowRanksAsTheTotalOrderSays(int q, int n, int d, int k) {
-        if (n < 3) {
-            return;
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(n >= 3, "a database with a row 2");
         Case c = new Case(q, n, d, Math.min(k, n - 1), true, false, false, 1.0f, 3L * q + n);
         c.db[2 * d] = Float.NaN; // row 2: every score NaN (+NaN: the largest for max)
         int[][] idx = c.run("threshold").get(1).toIntMatrix();

@@ -84,9 +84,4 @@ public final class TpuBackend implements Backend {
         Shared.logEmulator();
         return Emulator.executable(graph, module);
     }
-
-    /** Which path {@link #compile} takes here: {@code "pjrt <plugin> (<platform>)"} or {@code "emulator"}. */
-    public static String executionPath() {
-        return PjrtConfig.fromEnvironment().map(c -> "pjrt " + c.plugin() + " (" + c.platform() + ")").orElse("emulator");
-    }
 }

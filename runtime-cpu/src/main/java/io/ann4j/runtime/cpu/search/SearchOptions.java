@@ -25,6 +25,14 @@ public record SearchOptions(String selection, String halfCandidates, String prod
     public static final SearchOptions DEFAULTS = new SearchOptions("threshold", "auto", "auto", "auto",
             Int8Quantizer.Scaling.ROW);
 
+    /** Every option the CPU backend reads, for {@link io.ann4j.compiler.spi.Backend#options()}. */
+    public static final java.util.List<io.ann4j.compiler.spi.BackendOption> ALL = java.util.List.of(
+            new io.ann4j.compiler.spi.BackendOption(SelectionPlan.OPTION, "threshold or bins", "threshold"),
+            new io.ann4j.compiler.spi.BackendOption(HalfSearch.CANDIDATES_OPTION, "auto or a number of candidates per query", "auto"),
+            new io.ann4j.compiler.spi.BackendOption(PRODUCT, "auto, int8 or f32", "auto (-Dann4j.cpu.product)"),
+            new io.ann4j.compiler.spi.BackendOption(INT8_CANDIDATES, "auto or a number of candidates per query", "auto"),
+            new io.ann4j.compiler.spi.BackendOption(INT8_SCALING, "row or dimension-row", "row"));
+
     /** Reads and checks the options; a bad value fails naming the option and what it accepts. */
     public static SearchOptions of(CompileOptions options) {
         String selection = options.option(SelectionPlan.OPTION, "threshold");

@@ -147,10 +147,6 @@ public final class PjrtClient implements AutoCloseable {
         return devices.size();
     }
 
-    boolean isOpen() {
-        return !closed;
-    }
-
     /**
      * Compiles a StableHLO module given as MLIR text ({@code PJRT_Program} format {@code "mlir"},
      * which takes bytecode or text) and returns the {@code PJRT_LoadedExecutable*}.
