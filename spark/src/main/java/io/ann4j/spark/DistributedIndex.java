@@ -63,11 +63,14 @@ public final class DistributedIndex implements AutoCloseable {
     private final boolean cachedHere;
     private final boolean fuse;
     private final Map<String, String> backendOptions;
+    /** The backend the executors compile for; null: the default of each executor's JVM. */
+    private final String backend;
     /** Traced per-shard graphs of earlier searches (the driver traces each shape once). */
     private final Map<List<Object>, Graph> traced = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DistributedIndex(JavaRDD<RowBlock> blocks, List<ShardInfo> shards, long size, boolean cachedHere,
-                             boolean fuse, Map<String, String> backendOptions) {
+                             boolean fuse, Map<String, String> backendOptions, String backend) {
+        this.backend = backend;
         this.blocks = blocks;
         this.shards = shards;
         this.size = size;
@@ -191,7 +194,7 @@ public final class DistributedIndex implements AutoCloseable {
             failAndRelease(blocks, cache, "fromBlocks: the database is empty (" + shards.size() + " blocks in "
                     + blocks.getNumPartitions() + " partitions, no rows)");
         }
-        return new DistributedIndex(blocks, List.copyOf(shards), total, cache, true, Map.of());
+        return new DistributedIndex(blocks, List.copyOf(shards), total, cache, true, Map.of(), null);
     }
 
     /**
@@ -227,7 +230,27 @@ public final class DistributedIndex implements AutoCloseable {
         }
         Map<String, String> options = new HashMap<>(backendOptions);
         options.put(key, value);
-        return new DistributedIndex(blocks, shards, size, false, fuse, options);
+        return new DistributedIndex(blocks, shards, size, false, fuse, options, backend);
+    }
+
+    /**
+     * The same index searched with the named backend on every executor ({@code cpu}, {@code tpu},
+     * or a third party's); without this, each executor uses its JVM's default
+     * ({@code -Dann4j.backend}, else the best available).
+     *
+     * @throws IllegalArgumentException when no backend of that name is available here, listing those that are
+     */
+    public DistributedIndex withBackend(String name) {
+        if (name == null || !io.ann4j.compiler.spi.Backends.available().contains(name)) {
+            throw new IllegalArgumentException("withBackend: no backend named '" + name + "' is available; expected one of "
+                    + io.ann4j.compiler.spi.Backends.available());
+        }
+        return new DistributedIndex(blocks, shards, size, false, fuse, backendOptions, name);
+    }
+
+    /** The backend the executors compile for, or null for each executor's default. */
+    public String backend() {
+        return backend;
     }
 
     // ---- searching ----
@@ -267,7 +290,7 @@ public final class DistributedIndex implements AutoCloseable {
                         + " but the queries are f32[" + q + ", " + d + "]; every shard must have the queries' dimension");
             }
         }
-        JitConfig config = JitConfig.defaults().backend("cpu").fuse(fuse);
+        JitConfig config = JitConfig.defaults().backend(backend).fuse(fuse);
         for (Map.Entry<String, String> e : backendOptions.entrySet()) {
             config = config.option(e.getKey(), e.getValue());
         }
@@ -282,7 +305,7 @@ public final class DistributedIndex implements AutoCloseable {
                     key -> ShardProgram.trace(metric, q, d, rows, storage, k, recallTarget, size, c)));
         }
         float[] qy = queries.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
-        SearchPlan plan = new SearchPlan(graphs, qy, q, d, k, metric.largestIsBest(), fuse, new HashMap<>(backendOptions));
+        SearchPlan plan = new SearchPlan(graphs, qy, q, d, k, metric.largestIsBest(), fuse, new HashMap<>(backendOptions), backend);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(blocks.context());
         Broadcast<SearchPlan> shipped = sc.broadcast(plan);
         try {

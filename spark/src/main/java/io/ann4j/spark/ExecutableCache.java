@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The executor side: each JVM compiles a shipped graph once (optimisation passes, then the CPU
- * backend) and keeps the executable, keyed by the graph's canonical text and the compile options.
+ * The executor side: each JVM compiles a shipped graph once (optimisation passes, then the
+ * backend the index names, else this JVM's default) and keeps the executable, keyed by the
+ * backend, the graph's canonical text and the compile options.
  * Thread-safe; concurrent tasks with one graph compile it once.
  */
 final class ExecutableCache {
@@ -20,12 +21,13 @@ final class ExecutableCache {
 
     private ExecutableCache() {}
 
-    static Executable get(Graph graph, boolean fuse, Map<String, String> backendOptions) {
-        String key = fuse + " " + new java.util.TreeMap<>(backendOptions) + "\n" + graph;
+    static Executable get(Graph graph, String backendName, boolean fuse, Map<String, String> backendOptions) {
+        String name = backendName != null ? backendName : Backends.defaultName();
+        String key = name + " " + fuse + " " + new java.util.TreeMap<>(backendOptions) + "\n" + graph;
         return CACHE.computeIfAbsent(key, ignored -> {
             COMPILES.incrementAndGet();
             CompileOptions options = new CompileOptions(fuse, backendOptions);
-            io.ann4j.compiler.spi.Backend backend = Backends.get("cpu");
+            io.ann4j.compiler.spi.Backend backend = Backends.get(name);
             io.ann4j.compiler.spi.BackendOptions.check(backend, options);
             return backend.compile(Pipeline.optimize(graph, options), options);
         });

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param largestIsBest  approxMaxK (true) or approxMinK
  * @param fuse           the compile option {@code fuse}
  * @param backendOptions the backend options (e.g. {@code cpu.selection})
+ * @param backend        the backend to compile for; null: each executor's default
  */
 record SearchPlan(Map<Integer, Graph> graphsByRows, float[] queries, int q, int d, int k, boolean largestIsBest,
-                  boolean fuse, Map<String, String> backendOptions) implements Serializable {}
+                  boolean fuse, Map<String, String> backendOptions, String backend) implements Serializable {}

@@ -52,7 +52,7 @@ final class SearchTask implements FlatMapFunction<Iterator<RowBlock>, TopKAccumu
                 throw new IllegalStateException("no program was traced for " + b + " (the blocks changed after the "
                         + "index was built: rebuild the DistributedIndex)");
             }
-            Executable exe = ExecutableCache.get(graph, p.fuse(), p.backendOptions());
+            Executable exe = ExecutableCache.get(graph, p.backend(), p.fuse(), p.backendOptions());
             INDArray rows = b.array(); // a half block stays half: the search reads its 16-bit rows
             List<INDArray> out = exe.execute(List.of(queries, rows));
             acc.add(out.get(0), out.get(1), b.offset());

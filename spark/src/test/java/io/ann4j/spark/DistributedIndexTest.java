@@ -232,6 +232,25 @@ class DistributedIndexTest {
     }
 
     @Test
+    void theIndexSearchesWithTheBackendItNames() {
+        INDArray db = randn(21, 500, D);
+        INDArray qy = randn(22, 8, D);
+        try (DistributedIndex index = DistributedIndex.fromRows(sc, db, 2)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> index.withBackend("no-such"));
+            assertTrue(e.getMessage().contains("no backend named 'no-such'") && e.getMessage().contains("cpu"), e.getMessage());
+            TopK exact = ShardProgram.exactOnOneDevice(Metric.IP, Tensor.of(qy), Tensor.of(db), 5);
+            for (String name : io.ann4j.compiler.spi.Backends.available()) {
+                DistributedIndex chosen = index.withBackend(name);
+                assertEquals(name, chosen.backend());
+                assertSameAsUnsharded(exact, chosen.search(qy, 5, 1.0, Metric.IP));
+            }
+            int compiled = ExecutableCache.compileCount();
+            index.withBackend("cpu").search(qy, 5, 1.0, Metric.IP);
+            assertEquals(compiled, ExecutableCache.compileCount(), "compiled once per backend and graph");
+        }
+    }
+
+    @Test
     void binnedSelectionMeetsTheRecallTargetAgainstExactSearch() {
         INDArray db = randn(15, 20_000, 32);
         INDArray qy = randn(16, 64, 32);

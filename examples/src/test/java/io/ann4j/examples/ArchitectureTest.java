@@ -1,0 +1,81 @@
+package io.ann4j.examples;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The boundaries between ann4j's modules, checked on the compiled classes of every module this
+ * one sees (compiler, dsl, runtime-cpu, runtime-tpu, spark, examples): a change that crosses one
+ * fails the build. The crossings that exist today are listed by class, each with why, so that a
+ * new one cannot slip in beside them; removing them is issue 18's work.
+ */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.ann4j");
+    }
+
+    @Test
+    void theCompilerNeverReachesTheDslOrABackend() {
+        noClasses().that().resideInAPackage("io.ann4j.compiler..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ann4j.dsl..", "io.ann4j.runtime..", "io.ann4j.spark..",
+                        "io.ann4j.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void theDslNamesNoBackend() {
+        noClasses().that().resideInAPackage("io.ann4j.dsl..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ann4j.runtime..", "io.ann4j.spark..", "io.ann4j.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void theCpuBackendNeverReachesAnotherBackend() {
+        noClasses().that().resideInAPackage("io.ann4j.runtime.cpu..")
+                .should().dependOnClassesThat().resideInAPackage("io.ann4j.runtime.tpu..")
+                .check(classes);
+    }
+
+    @Test
+    void theTpuBackendReachesTheCpuBackendOnlyWhereItDoesToday() {
+        // Today's crossings: the emulator compiles each non-custom-call node with the CPU backend;
+        // PJRT's executable converts through the CPU's dense ops and native views; the PJRT check
+        // tool's reference and problem; the StableHLO element types map through the CPU's dtypes.
+        noClasses().that().resideInAPackage("io.ann4j.runtime.tpu..")
+                .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.emulator.EmulatorExecutable")
+                .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.pjrt.PjrtExecutable")
+                .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.pjrt.CpuReference")
+                .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.pjrt.MipsProblem")
+                .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.stablehlo.StableHloTypes")
+                .should().dependOnClassesThat().resideInAPackage("io.ann4j.runtime.cpu..")
+                .because("a backend depends on the compiler's SPI, not on another backend (issue 18)")
+                .check(classes);
+    }
+
+    @Test
+    void examplesUseThePublicApi() {
+        // PmapExample still sets the CPU's logical device count through compiler.spi.Devices
+        // (issue 18: devices belong to a backend)
+        noClasses().that().resideInAPackage("io.ann4j.examples..")
+                .and().doNotHaveSimpleName("PmapExample")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ann4j.compiler..", "io.ann4j.runtime..")
+                .because("examples show what a user writes: the dsl and spark APIs")
+                .check(classes);
+    }
+
+    @Test
+    void sparkNeverReachesIntoABackend() {
+        noClasses().that().resideInAPackage("io.ann4j.spark..")
+                .should().dependOnClassesThat().resideInAPackage("io.ann4j.runtime..")
+                .check(classes);
+    }
+}
