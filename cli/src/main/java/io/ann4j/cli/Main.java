@@ -72,12 +72,16 @@ public final class Main implements Runnable {
             commandLine.getErr().flush();
             return 1;
         });
-        int devices = io.ann4j.compiler.spi.Devices.count();
+        // --devices holds for one command: every backend's device count is put back after it
+        java.util.Map<String, Integer> devices = new java.util.HashMap<>();
+        for (String b : io.ann4j.compiler.spi.Backends.available()) {
+            devices.put(b, io.ann4j.compiler.spi.Backends.get(b).devices().count());
+        }
         int code;
         try {
             code = cl.execute(args);
         } finally {
-            io.ann4j.compiler.spi.Devices.setCount(devices); // --devices holds for one command
+            devices.forEach((b, n) -> io.ann4j.compiler.spi.Backends.get(b).devices().setCount(n));
         }
         out.flush();
         err.flush();

@@ -7,7 +7,6 @@ import io.ann4j.cli.search.Database;
 import io.ann4j.cli.search.Metric;
 import io.ann4j.cli.search.NanPolicy;
 import io.ann4j.compiler.spi.Backends;
-import io.ann4j.compiler.spi.Devices;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Option;
@@ -83,7 +82,7 @@ public final class SearchOptions {
             throw new BadInputException("--backend " + backend + " is not available; expected one of " + Backends.available());
         }
         if (devices > 1) {
-            Devices.setCount(devices);
+            Backends.get(backend != null ? backend : Backends.defaultName()).devices().setCount(devices);
         }
     }
 

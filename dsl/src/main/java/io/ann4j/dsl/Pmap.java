@@ -1,7 +1,8 @@
 package io.ann4j.dsl;
 
 import io.ann4j.compiler.ir.TensorType;
-import io.ann4j.compiler.spi.Devices;
+import io.ann4j.compiler.spi.Backends;
+import io.ann4j.compiler.spi.DeviceSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Parallel map over devices, as {@code jax.pmap}: the function is compiled once and runs on
  * every device at once, device {@code i} on slice {@code i} of each mapped argument; the
- * per-device results are stacked along their out-axes. On the CPU backend the devices are
- * logical ({@link Devices}: {@code ann4j.cpu.devices}, by default one per core), each running on
- * its share of the cores.
+ * per-device results are stacked along their out-axes. The devices are those of the backend the
+ * function compiles for ({@link #deviceCount}, {@link #setDeviceCount}); on the CPU backend they
+ * are logical ({@code ann4j.cpu.devices}, by default one per core), each running on its share of
+ * the cores.
  *
  * <p>The seed's sharded search, with JAX's {@code in_axes=(None, 0, 0)} and
  * {@code out_axes=(1, 1)}:
@@ -110,9 +112,11 @@ public final class Pmap {
             if (devices < 0) {
                 throw new IllegalArgumentException("pmap: at least one argument needs an in-axis");
             }
-            if (devices > Devices.count()) {
-                throw new IllegalArgumentException("pmap: " + devices + " slices need " + devices + " devices, but only "
-                        + Devices.count() + " are available (set ann4j.cpu.devices or Devices.setCount)");
+            DeviceSet deviceSet = devicesOf(spec.config());
+            if (devices > deviceSet.count()) {
+                throw new IllegalArgumentException("pmap: " + devices + " slices need " + devices + " devices, but backend "
+                        + backendName(spec.config()) + " has " + deviceSet.count() + " (Pmap.setDeviceCount, or -Dann4j."
+                        + backendName(spec.config()) + ".devices)");
             }
             List<Object[]> perDevice = new ArrayList<>();
             for (int d = 0; d < devices; d++) {
@@ -151,7 +155,7 @@ public final class Pmap {
                         dynamic[t++] = slice[i];
                     }
                 }
-                runs.add(CompletableFuture.supplyAsync(() -> Devices.runOnDevice(count, () -> jitted.call(dynamic)), DEVICES));
+                runs.add(CompletableFuture.supplyAsync(() -> deviceSet.runOnDevice(count, () -> jitted.call(dynamic)), DEVICES));
             }
             List<Object> outs;
             try {
@@ -207,5 +211,29 @@ public final class Pmap {
             long[] rest = Arrays.copyOfRange(moved.shape(), 1, moved.rank());
             return moved.get(org.nd4j.linalg.indexing.NDArrayIndex.point(index)).dup('c').reshape('c', rest);
         }
+    }
+
+    /** The name of the backend {@code config} compiles for (its own, else the default now). */
+    private static String backendName(JitConfig config) {
+        return config.backendName() != null ? config.backendName() : Backends.defaultName();
+    }
+
+    private static DeviceSet devicesOf(JitConfig config) {
+        return Backends.get(backendName(config)).devices();
+    }
+
+    /** How many devices pmap may map over on the backend {@code config} compiles for. */
+    public static int deviceCount(JitConfig config) {
+        return devicesOf(config).count();
+    }
+
+    /**
+     * Sets how many devices the backend {@code config} compiles for offers pmap, where they are
+     * logical (the CPU's; XLA's {@code --xla_force_host_platform_device_count}).
+     *
+     * @throws UnsupportedOperationException where the backend's devices are fixed
+     */
+    public static void setDeviceCount(JitConfig config, int devices) {
+        devicesOf(config).setCount(devices);
     }
 }

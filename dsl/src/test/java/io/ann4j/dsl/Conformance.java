@@ -306,4 +306,27 @@ final class Conformance {
 
     /** The floating dtypes JAX's ann tests run on ({@code jtu.dtypes.all_floating}). */
     static final List<DataType> FLOATING = List.of(DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16);
+
+    // ---- devices ----
+
+    /** Every available backend's device count now, to put back after a test. */
+    static java.util.Map<String, Integer> deviceCounts() {
+        java.util.Map<String, Integer> m = new java.util.HashMap<>();
+        for (String b : Backends.available()) {
+            m.put(b, Backends.get(b).devices().count());
+        }
+        return m;
+    }
+
+    /** Gives every available backend {@code n} devices for pmap. */
+    static void setDeviceCounts(int n) {
+        for (String b : Backends.available()) {
+            Backends.get(b).devices().setCount(n);
+        }
+    }
+
+    /** Puts back counts saved by {@link #deviceCounts()}. */
+    static void restoreDeviceCounts(java.util.Map<String, Integer> saved) {
+        saved.forEach((b, n) -> Backends.get(b).devices().setCount(n));
+    }
 }

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ann4j.compiler.ir.DType;
-import io.ann4j.compiler.spi.Devices;
 import io.ann4j.dsl.Conformance.Target;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -43,11 +42,11 @@ class HalfPrecisionSearchTest {
     private static final int N = 2048;
     private static final int D = 64;
     private static final int K = 10;
-    private final int savedDevices = Devices.count();
+    private final java.util.Map<String, Integer> savedDevices = Conformance.deviceCounts();
 
     @AfterEach
     void restoreDevices() {
-        Devices.setCount(savedDevices);
+        Conformance.restoreDeviceCounts(savedDevices);
     }
 
     static Stream<Arguments> cases() {
@@ -93,7 +92,7 @@ class HalfPrecisionSearchTest {
     @MethodSource("cases")
     void halfShardsUnderPmapMeetTheTarget(Target t, DataType half) {
         int devices = 2;
-        Devices.setCount(devices);
+        Conformance.setDeviceCounts(devices);
         INDArray qy = Conformance.randDefault(25, DataType.FLOAT, Q, D);
         INDArray db = Conformance.randDefault(26, DataType.FLOAT, N, D);
         INDArray truth = Jit.jit((Tensor q, Tensor d) -> topK(dot(q, transpose(d)), K)).call(qy, db).indicesArray();

@@ -9,11 +9,11 @@ import static io.ann4j.dsl.Ops.sliceInDim;
 import static io.ann4j.dsl.Ops.sortKeyVal;
 import static io.ann4j.dsl.Ops.topK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ann4j.compiler.ops.ApproxTopKShape;
-import io.ann4j.compiler.spi.Devices;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,11 +26,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** JAX's test_pmap, ported: the seed's sharded search with pmap, collapse, sort_key_val, slice. */
 class PmapTest {
-    private final int savedDevices = Devices.count();
+    private final java.util.Map<String, Integer> savedDevices = Conformance.deviceCounts();
 
     @AfterEach
     void restoreDevices() {
-        Devices.setCount(savedDevices);
+        Conformance.restoreDeviceCounts(savedDevices);
     }
 
     static Stream<Arguments> cases() {
@@ -42,7 +42,7 @@ class PmapTest {
     @ParameterizedTest(name = "qy=({0},128) {1} k={2} recall={3} devices={4}")
     @MethodSource("cases")
     void shardedSearchMeetsTheRecallTarget(int queries, DataType dtype, int k, double recall, int devices) {
-        Devices.setCount(devices);
+        Conformance.setDeviceCounts(devices);
         int dbSize = 2048;
         INDArray qy = Conformance.randDefault(1, dtype, queries, 128);
         INDArray db = Conformance.randDefault(2, dtype, dbSize, 128);
@@ -71,7 +71,7 @@ class PmapTest {
 
     @Test
     void theHostAccumulatorGivesTheSameTopKAsSortingTheCollapsedResults() {
-        Devices.setCount(2);
+        Conformance.setDeviceCounts(2);
         INDArray qy = Conformance.randDefault(3, DataType.FLOAT, 50, 128);
         INDArray db = Conformance.randDefault(4, DataType.FLOAT, 2048, 128);
         INDArray sharded = db.reshape('c', 2, 1024, 128);
@@ -89,7 +89,7 @@ class PmapTest {
 
     @Test
     void staticArgumentsAreJavaValues() {
-        Devices.setCount(2);
+        Conformance.setDeviceCounts(2);
         INDArray x = Nd4j.createFromArray(new float[][] {{1, 5, 3}, {9, 2, 4}});
         Pmap.Pmapped<TopK> f = Pmap.pmapVarargs(a -> Ops.approxMaxK((Tensor) a[0], (Integer) a[1]), 2,
                 PmapSpec.inAxes(0, null).staticArgnums(1));
@@ -99,14 +99,36 @@ class PmapTest {
 
     @Test
     void errorsNameTheArgumentAndTheShapes() {
-        Devices.setCount(2);
+        Conformance.setDeviceCounts(2);
         INDArray a = Nd4j.zeros(DataType.FLOAT, 2, 3);
         INDArray b = Nd4j.zeros(DataType.FLOAT, 3, 3);
         Pmap.Pmapped<Tensor> add2 = Pmap.pmap((Tensor x, Tensor y) -> Ops.add(x, y), PmapSpec.defaults());
         IllegalArgumentException sizes = assertThrows(IllegalArgumentException.class, () -> add2.call(a, b));
         assertTrue(sizes.getMessage().contains("argument 1") && sizes.getMessage().contains("[3, 3]"), sizes.getMessage());
         IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> add2.call(b, b));
-        assertTrue(tooMany.getMessage().contains("3 slices") && tooMany.getMessage().contains("2 are available"),
+        assertTrue(tooMany.getMessage().contains("3 slices") && tooMany.getMessage().contains("backend cpu has 2"),
                 tooMany.getMessage());
+    }
+
+    /** Devices belong to a backend: each has its own count, and pmap asks the one it compiles for. */
+    @org.junit.jupiter.api.Test
+    void eachBackendHasItsOwnDevices() {
+        java.util.List<String> names = io.ann4j.compiler.spi.Backends.available();
+        for (int i = 0; i < names.size(); i++) {
+            Pmap.setDeviceCount(JitConfig.defaults().backend(names.get(i)), 2 + i);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            JitConfig config = JitConfig.defaults().backend(names.get(i));
+            assertEquals(2 + i, Pmap.deviceCount(config), names.get(i));
+            // exactly as many slices as this backend has devices run; one more is refused naming it
+            int n = 2 + i;
+            Pmap.Pmapped<Tensor> sum = Pmap.pmap((Tensor x, Tensor y) -> Ops.add(x, y), PmapSpec.defaults().withConfig(config));
+            INDArray x = Nd4j.arange(n).castTo(DataType.FLOAT).reshape(n, 1);
+            assertEquals(2f * (n - 1), sum.call(x, x).array().getFloat(n - 1, 0));
+            INDArray tooMany = Nd4j.zeros(DataType.FLOAT, n + 1, 1);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sum.call(tooMany, tooMany));
+            assertTrue(e.getMessage().contains("backend " + names.get(i) + " has " + n), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Pmap.setDeviceCount(JitConfig.defaults(), 0));
     }
 }

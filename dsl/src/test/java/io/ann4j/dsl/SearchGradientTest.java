@@ -16,7 +16,6 @@ import io.ann4j.compiler.ir.Node;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.ops.FusedRegion;
-import io.ann4j.compiler.spi.Devices;
 import java.util.List;
 import java.util.function.BiFunction;
 import net.jqwik.api.ForAll;
@@ -159,7 +158,8 @@ class SearchGradientTest {
                 .apply(a).grads(), JitConfig.defaults());
         Tensor[] both = grad.call(qy, db, w);
         int cores = Runtime.getRuntime().availableProcessors();
-        Tensor[] one = Devices.runOnDevice(cores, () -> grad.call(qy, db, w)); // a device's share: one core
+        Tensor[] one = io.ann4j.compiler.spi.Backends.get(io.ann4j.compiler.spi.Backends.defaultName()).devices()
+                .runOnDevice(cores, () -> grad.call(qy, db, w)); // a device's share: one core
         assertEquals(both[0].array(), one[0].array());
         assertEquals(both[1].array(), one[1].array());
     }

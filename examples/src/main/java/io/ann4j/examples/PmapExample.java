@@ -11,7 +11,6 @@ import static io.ann4j.dsl.Ops.sortKeyVal;
 import static io.ann4j.dsl.Ops.topK;
 import static io.ann4j.dsl.Ops.transpose;
 
-import io.ann4j.compiler.spi.Devices;
 import io.ann4j.dsl.Ann;
 import io.ann4j.dsl.ApproxTopKOptions;
 import io.ann4j.dsl.Jit;
@@ -72,7 +71,7 @@ public final class PmapExample {
         if (n % devices != 0) {
             throw new IllegalArgumentException("--n (" + n + ") must divide evenly over --devices (" + devices + ")");
         }
-        Devices.setCount(Math.max(Devices.count(), devices));
+        Pmap.setDeviceCount(config, Math.max(Pmap.deviceCount(config), devices));
         Nd4j.getRandom().setSeed(7);
         INDArray db = Nd4j.randn(DataType.FLOAT, n, d);
         INDArray qy = Nd4j.randn(DataType.FLOAT, q, d);

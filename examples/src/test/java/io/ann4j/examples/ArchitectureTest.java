@@ -63,10 +63,7 @@ class ArchitectureTest {
 
     @Test
     void examplesUseThePublicApi() {
-        // PmapExample still sets the CPU's logical device count through compiler.spi.Devices
-        // (issue 18: devices belong to a backend)
         noClasses().that().resideInAPackage("io.ann4j.examples..")
-                .and().doNotHaveSimpleName("PmapExample")
                 .should().dependOnClassesThat().resideInAnyPackage("io.ann4j.compiler..", "io.ann4j.runtime..")
                 .because("examples show what a user writes: the dsl and spark APIs")
                 .check(classes);

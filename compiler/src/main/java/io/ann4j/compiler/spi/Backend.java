@@ -34,4 +34,12 @@ public interface Backend {
     default java.util.List<BackendOption> options() {
         return java.util.List.of();
     }
+
+    /**
+     * The devices {@code pmap} maps over when it compiles for this backend. The default is one
+     * logical device per core of this host ({@code ann4j.<name>.devices} sets the count).
+     */
+    default DeviceSet devices() {
+        return DefaultDevices.of(name());
+    }
 }

@@ -32,6 +32,12 @@ public final class CpuBackend implements Backend {
         Kernels.prewarm();
     }
 
+    /** Logical devices on the cores ({@code ann4j.cpu.devices}); each pmap device searches on its share. */
+    @Override
+    public io.ann4j.compiler.spi.DeviceSet devices() {
+        return io.ann4j.runtime.cpu.search.CpuDevices.DEVICES;
+    }
+
     @Override
     public java.util.List<io.ann4j.compiler.spi.BackendOption> options() {
         return io.ann4j.runtime.cpu.search.SearchOptions.ALL;

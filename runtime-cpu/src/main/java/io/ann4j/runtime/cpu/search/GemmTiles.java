@@ -143,7 +143,7 @@ public final class GemmTiles implements TileSource {
      */
     @Override
     public boolean parallelInside() {
-        return !f64 && rowsHint == 1 && GEMV_THREADS && io.ann4j.compiler.spi.Devices.threadShare() >= SearchRun.threads();
+        return !f64 && rowsHint == 1 && GEMV_THREADS && CpuDevices.threadShare() >= SearchRun.threads();
     }
 
     private static final boolean GEMV_THREADS = !"workers".equals(System.getProperty("ann4j.cpu.gemv"));

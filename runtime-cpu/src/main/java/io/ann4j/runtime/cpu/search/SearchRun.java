@@ -43,7 +43,7 @@ public final class SearchRun {
     public static Result run(int rows, int cols, TileSource source, TileScanner scanner, SideInputs sides,
                              SelectionPlan plan) {
         // A pmap device plans for its share of the cores; the tasks still share one pool.
-        int threads = source.parallelInside() ? 1 : Math.min(THREADS, io.ann4j.compiler.spi.Devices.threadShare());
+        int threads = source.parallelInside() ? 1 : Math.min(THREADS, CpuDevices.threadShare());
         // A batch that fits one block is not split by rows: its tasks take database slices, so
         // that the database is read once per block, not once per thread.
         int blockRows = rows <= source.blockRows() ? Math.max(1, rows)
@@ -93,7 +93,7 @@ public final class SearchRun {
      * the search's pool (work per row after a search, such as re-ranking its candidates).
      */
     static void forEachRowRange(int rows, java.util.function.BiConsumer<Integer, Integer> body) {
-        int threads = Math.max(1, Math.min(Math.min(THREADS, io.ann4j.compiler.spi.Devices.threadShare()), rows));
+        int threads = Math.max(1, Math.min(Math.min(THREADS, CpuDevices.threadShare()), rows));
         int per = ceilDiv(Math.max(1, rows), threads);
         List<Future<Object>> futures = new ArrayList<>();
         for (int from = 0; from < rows; from += per) {
