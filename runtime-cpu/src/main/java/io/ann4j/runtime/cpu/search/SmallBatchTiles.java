@@ -24,13 +24,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SmallBatchTiles implements TileSource {
     /** The smallest batch this kernel serves: below it, most lanes would idle (see TopKSearch). */
     public static final int MIN_QUERIES = 4;
-    /** The largest batch this kernel serves (four lane groups of 16). */
+    /** The largest batch this kernel serves (four lane groups of 16, two at a time). */
     public static final int MAX_QUERIES = 64;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Database rows per register block. */
     private static final int ROWS = 8;
-    /** Database rows per register block when four lane groups share it (24 accumulators). */
-    private static final int WIDE_ROWS = 6;
 
     private final MemorySegment db;
     private final int depth;
@@ -73,7 +71,7 @@ public final class SmallBatchTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         float[] data = new float[maxRows * maxCols];
-        return new HeapBuffer(data, MemorySegment.ofArray(data), new float[Math.max(4 * WIDE_ROWS, 2 * ROWS) * F.length()],
+        return new HeapBuffer(data, MemorySegment.ofArray(data), new float[2 * ROWS * F.length()],
                 new float[maxCols * depth]);
     }
 
@@ -84,57 +82,73 @@ public final class SmallBatchTiles implements TileSource {
         // loads, where each segment access kept its own bounds check
         float[] rowsOnHeap = hb.rows();
         MemorySegment.copy(db, ValueLayout.JAVA_FLOAT, (long) c0 * depth * 4, rowsOnHeap, 0, cols * depth);
-        if (lanes < F.length()) {
-            // one narrow lane group (the batch fits a 128- or 256-bit vector)
-            int j = 0;
-            for (; j + ROWS <= cols; j += ROWS) {
-                if (lanes == 4) {
-                    NarrowBatchKernels.block128(transposed[0], rowsOnHeap, j * depth, depth, hb.lanes());
-                } else {
-                    NarrowBatchKernels.block256(transposed[0], rowsOnHeap, j * depth, depth, hb.lanes());
-                }
-                scatter(hb, 0, r0, rows, cols, j, ROWS, 0);
-            }
-            scalarEdge(hb, transposed[0], rowsOnHeap, r0, rows, j, cols);
+        // Each shape of the work is its own method: batches of different sizes in one process
+        // then compile separately, where one method holding every loop was deoptimised at each
+        // new size until the JIT gave up on it (measured: Q=64 took 625 ms after Q=4..32 had run,
+        // 117 ms in a fresh JVM).
+        if (lanes == 4) {
+            narrow128(hb, rowsOnHeap, r0, rows, cols);
             return hb.segment();
         }
-        int g0 = r0 / lanes;
-        int g1 = (r0 + rows + lanes - 1) / lanes;
-        int g = g0;
-        // four lane groups share each broadcast database element where the batch has them: a
-        // broadcast takes a slot of the FP pipes on a Zen 4, so one per FMA halves the FMA rate
-        for (; g + 4 <= g1; g += 4) {
-            int j = 0;
-            for (; j + WIDE_ROWS <= cols; j += WIDE_ROWS) {
-                block4(transposed[g], transposed[g + 1], transposed[g + 2], transposed[g + 3], rowsOnHeap, j * depth,
-                        hb.lanes());
-                for (int k = 0; k < 4; k++) {
-                    scatter(hb, g + k, r0, rows, cols, j, WIDE_ROWS, k * WIDE_ROWS * lanes);
-                }
-            }
-            for (int k = 0; k < 4; k++) {
-                edge(hb, transposed[g + k], rowsOnHeap, g + k, r0, rows, j, cols);
-            }
+        if (lanes < F.length()) {
+            narrow256(hb, rowsOnHeap, r0, rows, cols);
+            return hb.segment();
         }
+        int g = r0 / lanes;
+        int g1 = (r0 + rows + lanes - 1) / lanes;
+        // two lane groups share each broadcast database element where the batch has them: a
+        // broadcast takes a slot of the FP pipes on a Zen 4, so one per FMA halves the FMA rate.
+        // (Four groups, 24 accumulators, measured 117 ms at Q=64 alone but 575 ms after a
+        // 256-bit batch had run in the process: the JIT then failed to compile their block.)
         for (; g + 2 <= g1; g += 2) {
-            int j = 0;
-            for (; j + ROWS <= cols; j += ROWS) {
-                block2(transposed[g], transposed[g + 1], rowsOnHeap, j * depth, hb.lanes());
-                scatter(hb, g, r0, rows, cols, j, ROWS, 0);
-                scatter(hb, g + 1, r0, rows, cols, j, ROWS, ROWS * lanes);
-            }
-            edge(hb, transposed[g], rowsOnHeap, g, r0, rows, j, cols);
-            edge(hb, transposed[g + 1], rowsOnHeap, g + 1, r0, rows, j, cols);
+            twoGroups(hb, rowsOnHeap, g, r0, rows, cols);
         }
         for (; g < g1; g++) {
-            int j = 0;
-            for (; j + ROWS <= cols; j += ROWS) {
-                block(transposed[g], rowsOnHeap, j * depth, hb.lanes());
-                scatter(hb, g, r0, rows, cols, j, ROWS, 0);
-            }
-            edge(hb, transposed[g], rowsOnHeap, g, r0, rows, j, cols);
+            oneGroup(hb, rowsOnHeap, g, r0, rows, cols);
         }
         return hb.segment();
+    }
+
+    /** One 128-bit lane group (2-4 queries). */
+    private void narrow128(HeapBuffer hb, float[] rowsOnHeap, int r0, int rows, int cols) {
+        int j = 0;
+        for (; j + ROWS <= cols; j += ROWS) {
+            NarrowBatchKernels.block128(transposed[0], rowsOnHeap, j * depth, depth, hb.lanes());
+            scatter(hb, 0, r0, rows, cols, j, ROWS, 0);
+        }
+        scalarEdge(hb, transposed[0], rowsOnHeap, r0, rows, j, cols);
+    }
+
+    /** One 256-bit lane group (5-8 queries). */
+    private void narrow256(HeapBuffer hb, float[] rowsOnHeap, int r0, int rows, int cols) {
+        int j = 0;
+        for (; j + ROWS <= cols; j += ROWS) {
+            NarrowBatchKernels.block256(transposed[0], rowsOnHeap, j * depth, depth, hb.lanes());
+            scatter(hb, 0, r0, rows, cols, j, ROWS, 0);
+        }
+        scalarEdge(hb, transposed[0], rowsOnHeap, r0, rows, j, cols);
+    }
+
+    /** Lane groups {@code g, g+1} over the tile's columns. */
+    private void twoGroups(HeapBuffer hb, float[] rowsOnHeap, int g, int r0, int rows, int cols) {
+        int j = 0;
+        for (; j + ROWS <= cols; j += ROWS) {
+            block2(transposed[g], transposed[g + 1], rowsOnHeap, j * depth, hb.lanes());
+            scatter(hb, g, r0, rows, cols, j, ROWS, 0);
+            scatter(hb, g + 1, r0, rows, cols, j, ROWS, ROWS * lanes);
+        }
+        edge(hb, transposed[g], rowsOnHeap, g, r0, rows, j, cols);
+        edge(hb, transposed[g + 1], rowsOnHeap, g + 1, r0, rows, j, cols);
+    }
+
+    /** Lane group {@code g} over the tile's columns. */
+    private void oneGroup(HeapBuffer hb, float[] rowsOnHeap, int g, int r0, int rows, int cols) {
+        int j = 0;
+        for (; j + ROWS <= cols; j += ROWS) {
+            block(transposed[g], rowsOnHeap, j * depth, hb.lanes());
+            scatter(hb, g, r0, rows, cols, j, ROWS, 0);
+        }
+        edge(hb, transposed[g], rowsOnHeap, g, r0, rows, j, cols);
     }
 
     /** Scores of the 8 database rows at {@code rows[r..]} against one lane group, into {@code out[row * lanes + lane]}. */
@@ -249,68 +263,6 @@ public final class SmallBatchTiles implements TileSource {
         b5.intoArray(out, o + 5 * lanes);
         b6.intoArray(out, o + 6 * lanes);
         b7.intoArray(out, o + 7 * lanes);
-    }
-
-    /** {@link #block} for four lane groups over {@link #WIDE_ROWS} rows: 24 accumulators, each broadcast serving four FMAs. */
-    private void block4(float[] qa, float[] qb, float[] qc, float[] qd, float[] rows, int r, float[] out) {
-        int lanes = F.length();
-        int d1 = depth;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
-        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0;
-        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0, e5 = a0;
-        for (int d = 0; d < depth; d++) {
-            FloatVector p = FloatVector.fromArray(F, qa, d * lanes);
-            FloatVector q = FloatVector.fromArray(F, qb, d * lanes);
-            FloatVector s = FloatVector.fromArray(F, qc, d * lanes);
-            FloatVector t = FloatVector.fromArray(F, qd, d * lanes);
-            int at = r + d;
-            FloatVector x = FloatVector.broadcast(F, rows[at]);
-            a0 = p.fma(x, a0);
-            b0 = q.fma(x, b0);
-            c0 = s.fma(x, c0);
-            e0 = t.fma(x, e0);
-            x = FloatVector.broadcast(F, rows[at + d1]);
-            a1 = p.fma(x, a1);
-            b1 = q.fma(x, b1);
-            c1 = s.fma(x, c1);
-            e1 = t.fma(x, e1);
-            x = FloatVector.broadcast(F, rows[at + 2 * d1]);
-            a2 = p.fma(x, a2);
-            b2 = q.fma(x, b2);
-            c2 = s.fma(x, c2);
-            e2 = t.fma(x, e2);
-            x = FloatVector.broadcast(F, rows[at + 3 * d1]);
-            a3 = p.fma(x, a3);
-            b3 = q.fma(x, b3);
-            c3 = s.fma(x, c3);
-            e3 = t.fma(x, e3);
-            x = FloatVector.broadcast(F, rows[at + 4 * d1]);
-            a4 = p.fma(x, a4);
-            b4 = q.fma(x, b4);
-            c4 = s.fma(x, c4);
-            e4 = t.fma(x, e4);
-            x = FloatVector.broadcast(F, rows[at + 5 * d1]);
-            a5 = p.fma(x, a5);
-            b5 = q.fma(x, b5);
-            c5 = s.fma(x, c5);
-            e5 = t.fma(x, e5);
-        }
-        int o = WIDE_ROWS * lanes;
-        store6(out, 0, lanes, a0, a1, a2, a3, a4, a5);
-        store6(out, o, lanes, b0, b1, b2, b3, b4, b5);
-        store6(out, 2 * o, lanes, c0, c1, c2, c3, c4, c5);
-        store6(out, 3 * o, lanes, e0, e1, e2, e3, e4, e5);
-    }
-
-    private static void store6(float[] out, int at, int lanes, FloatVector v0, FloatVector v1, FloatVector v2,
-                               FloatVector v3, FloatVector v4, FloatVector v5) {
-        v0.intoArray(out, at);
-        v1.intoArray(out, at + lanes);
-        v2.intoArray(out, at + 2 * lanes);
-        v3.intoArray(out, at + 3 * lanes);
-        v4.intoArray(out, at + 4 * lanes);
-        v5.intoArray(out, at + 5 * lanes);
     }
 
     /**

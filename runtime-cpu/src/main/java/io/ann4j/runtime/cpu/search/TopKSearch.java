@@ -102,7 +102,7 @@ public final class TopKSearch {
      * queries against a row-major database run the small-batch kernel. Measured at N=1,000,000,
      * D=128 on a Zen 4, against oneDNN's tiles: Q=4 38.5 against 42.8 ms, Q=6 37.1 against 45.3,
      * Q=8 36.7 against 47.7 (128- and 256-bit lanes), Q=16 49.9 against 78.7, Q=32 68.9 against
-     * 97.3, Q=64 111.8 against 135.5; at Q=2 the tiles win (30.7 against 34.8).
+     * 97.3, Q=64 120 against 135.5; at Q=2 the tiles win (30.7 against 34.8).
      * {@code -Dann4j.cpu.smallBatch=false} keeps every batch on the tiles.
      */
     static boolean useSmallBatchKernel(boolean transA, boolean transB, int queries, boolean f64) {
