@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
+import io.ann4j.compiler.ir.Bf16;
 import io.ann4j.compiler.ir.DType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -7,25 +8,21 @@ import io.ann4j.runtime.cpu.search.NativeArrays;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Conversions to the half types with the rounding JAX uses: to nearest, ties to even; NaN stays
- * NaN, infinities stay infinite, overflow becomes infinite. Written from the IEEE/bfloat16
- * definitions so that results do not depend on a native library's rounding mode.
+ * Conversions of ND4J arrays to and from the half types with the rounding JAX uses (to nearest,
+ * ties to even; NaN's sign kept): bf16 through {@link Bf16}, f16 through the JDK's IEEE
+ * conversions.
  */
 public final class Rounding {
     private Rounding() {}
 
-    /** f32 bits rounded to bf16 (the upper 16 bits), ties to even. */
+    /** f32 bits rounded to bf16 (the upper 16 bits), ties to even ({@link Bf16#fromFloat}). */
     public static short toBf16Bits(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if (Float.isNaN(f)) {
-            return (short) ((bits >>> 16) | 0x0040);
-        }
-        int lsb = (bits >>> 16) & 1;
-        return (short) ((bits + 0x7fff + lsb) >>> 16);
+        return Bf16.fromFloat(f);
     }
 
+    /** bf16 bits widened to f32 ({@link Bf16#toFloat}). */
     public static float fromBf16Bits(short h) {
-        return Float.intBitsToFloat((h & 0xffff) << 16);
+        return Bf16.toFloat(h);
     }
 
     /**

@@ -53,15 +53,15 @@ final class StableHloTypes {
             return switch (t) {
                 case F64 -> String.format(Locale.ROOT, "0x%016X", Double.doubleToRawLongBits(value));
                 case F16 -> String.format(Locale.ROOT, "0x%04X", Float.floatToFloat16((float) value) & 0xffff);
-                case BF16 -> String.format(Locale.ROOT, "0x%04X", io.ann4j.runtime.cpu.dense.Rounding.toBf16Bits((float) value) & 0xffff);
+                case BF16 -> String.format(Locale.ROOT, "0x%04X", io.ann4j.compiler.ir.Bf16.fromFloat((float) value) & 0xffff);
                 default -> String.format(Locale.ROOT, "0x%08X", Float.floatToRawIntBits((float) value));
             };
         }
         // A half constant is printed as the value it holds: rounded to nearest even, as JAX converts
         // a Python float (bf16 is not truncated).
         float f = switch (t) {
-            case BF16 -> io.ann4j.runtime.cpu.dense.Rounding.fromBf16Bits(
-                    io.ann4j.runtime.cpu.dense.Rounding.toBf16Bits((float) value));
+            case BF16 -> io.ann4j.compiler.ir.Bf16.toFloat(
+                    io.ann4j.compiler.ir.Bf16.fromFloat((float) value));
             case F16 -> Float.float16ToFloat(Float.floatToFloat16((float) value));
             default -> (float) value;
         };
