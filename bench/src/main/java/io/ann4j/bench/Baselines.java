@@ -1,7 +1,7 @@
 package io.ann4j.bench;
 
 import io.ann4j.runtime.cpu.search.HalfConversions;
-import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.compiler.spi.NativeViews;
 import io.ann4j.runtime.cpu.search.OneDnn;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,7 +58,7 @@ final class Baselines {
         int d = (int) dbBf16.size(1);
         MemorySegment a = Arena.ofAuto().allocate((long) q * d * 2, 64);
         HalfConversions.floatsToBf16(qy.dup('c').data().asFloat(), 0, a, 0, q * d);
-        MemorySegment b = NativeArrays.segment(NativeArrays.dense(dbBf16));
+        MemorySegment b = NativeViews.segment(NativeViews.dense(dbBf16));
         MemorySegment c = MemorySegment.ofAddress(out.address()).reinterpret((long) q * n * 4);
         return () -> OneDnn.gemmBf16AllThreads(false, true, q, n, d, a, d, b, d, c, n);
     }
@@ -84,6 +84,6 @@ final class Baselines {
     }
 
     private static FloatPointer floats(INDArray dense) {
-        return new FloatPointer(NativeArrays.pointer(NativeArrays.address(NativeArrays.dense(dense))));
+        return new FloatPointer(NativeViews.pointer(NativeViews.address(NativeViews.dense(dense))));
     }
 }

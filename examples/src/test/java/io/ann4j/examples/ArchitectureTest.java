@@ -48,11 +48,9 @@ class ArchitectureTest {
     @Test
     void theTpuBackendReachesTheCpuBackendOnlyWhereItDoesToday() {
         // Today's crossings: the emulator compiles each non-custom-call node with the CPU backend;
-        // PJRT's executable converts through the CPU's dense ops and native views; the PJRT check
-        // tool's reference and problem.
+        // the PJRT check tool's reference and problem.
         noClasses().that().resideInAPackage("io.ann4j.runtime.tpu..")
                 .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.emulator.EmulatorExecutable")
-                .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.pjrt.PjrtExecutable")
                 .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.pjrt.CpuReference")
                 .and().doNotHaveFullyQualifiedName("io.ann4j.runtime.tpu.pjrt.MipsProblem")
                 .should().dependOnClassesThat().resideInAPackage("io.ann4j.runtime.cpu..")

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu;
 
+import io.ann4j.compiler.spi.StorageTypes;
 import io.ann4j.compiler.ir.Graph;
 import io.ann4j.compiler.ir.Node;
 import io.ann4j.compiler.ir.TensorType;
@@ -97,7 +98,7 @@ final class CpuExecutable implements Executable {
         for (int i = 0; i < inputs.size(); i++) {
             INDArray in = inputs.get(i);
             TensorType t = params.get(i).type();
-            if (in == null || !java.util.Arrays.equals(in.shape(), DenseOps.longs(t.shape())) || in.dataType() != DenseOps.storageType(t.dtype())) {
+            if (in == null || !java.util.Arrays.equals(in.shape(), StorageTypes.longs(t.shape())) || in.dataType() != StorageTypes.storageType(t.dtype())) {
                 throw new IllegalArgumentException("input " + i + " must be " + t + ", got "
                         + (in == null ? "null" : in.dataType() + java.util.Arrays.toString(in.shape())));
             }
@@ -125,11 +126,11 @@ final class CpuExecutable implements Executable {
         List<INDArray> results = new ArrayList<>();
         for (Value r : graph.results()) {
             INDArray a = env.get(r);
-            if (a.dataType() == DenseOps.storageType(r.type().dtype()) && r.type().dtype().isHalf()) {
+            if (a.dataType() == StorageTypes.storageType(r.type().dtype()) && r.type().dtype().isHalf()) {
                 results.add(inputs.contains(a) ? a.dup('c') : a); // a half input returned as it is
                 continue;
             }
-            var storage = DenseOps.storageType(r.type().dtype());
+            var storage = StorageTypes.storageType(r.type().dtype());
             // Results never alias the caller's inputs.
             if (r.type().dtype().isHalf()) {
                 results.add(Rounding.floatToHalf(a, r.type().dtype()));

@@ -1,6 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
-import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,8 +33,8 @@ final class Broadcasts {
             srcStride[a] = expanded[a] == 1 && target[a] != 1 ? 0 : s;
             s *= expanded[a];
         }
-        MemorySegment from = NativeArrays.segment(src);
-        MemorySegment to = NativeArrays.segment(out);
+        MemorySegment from = NativeViews.segment(src);
+        MemorySegment to = NativeViews.segment(out);
         long width = t.width();
         long run = target[rank - 1];
         long runs = out.length() / run;

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
+import io.ann4j.compiler.spi.StorageTypes;
 import io.ann4j.compiler.ir.DType;
 import io.ann4j.compiler.ir.Dims;
 import io.ann4j.compiler.ir.TensorType;
@@ -22,36 +23,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class DenseOps {
     private DenseOps() {}
 
-    /** The ND4J type a value of {@code t} is held in while computing. */
-    public static DataType computeType(DType t) {
-        return switch (t) {
-            case F32, F16, BF16 -> DataType.FLOAT;
-            case F64 -> DataType.DOUBLE;
-            case I32 -> DataType.INT;
-        };
-    }
-
-    public static DataType storageType(DType t) {
-        return switch (t) {
-            case F32 -> DataType.FLOAT;
-            case F16 -> DataType.HALF;
-            case BF16 -> DataType.BFLOAT16;
-            case F64 -> DataType.DOUBLE;
-            case I32 -> DataType.INT;
-        };
-    }
-
-    /** A shape as ND4J wants it. */
-    public static long[] longs(Dims d) {
-        long[] out = new long[d.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = d.get(i);
-        }
-        return out;
-    }
-
     public static INDArray constant(double value, DType t) {
-        return Nd4j.scalar(computeType(t), value).reshape(new long[0]);
+        return Nd4j.scalar(StorageTypes.computeType(t), value).reshape(new long[0]);
     }
 
     public static INDArray iota(TensorType t, int dimension) {
@@ -65,7 +38,7 @@ public final class DenseOps {
         for (int i = 0; i < n; i++) {
             v[i] = (i / inner) % shape[dimension];
         }
-        return Nd4j.createFromArray(v).castTo(computeType(t.dtype())).reshape('c', longs(t.shape()));
+        return Nd4j.createFromArray(v).castTo(StorageTypes.computeType(t.dtype())).reshape('c', StorageTypes.longs(t.shape()));
     }
 
     /** Per-batch products below this many multiply-adds run as plain loops (a gemm call costs more). */
@@ -74,7 +47,7 @@ public final class DenseOps {
     /** {@code dot_general}: batched gemm over [B, M, K] x [B, K, N] after moving axes into place. */
     public static INDArray dotGeneral(DotGeneral d, INDArray lhs, INDArray rhs, TensorType outType) {
         // Mixed dtypes (f32 with a widened half, f32 with f64) multiply in the promoted type.
-        DataType compute = outType.dtype().isHalf() ? DataType.FLOAT : storageType(outType.dtype());
+        DataType compute = outType.dtype().isHalf() ? DataType.FLOAT : StorageTypes.storageType(outType.dtype());
         lhs = lhs.dataType() == compute ? lhs : lhs.castTo(compute);
         rhs = rhs.dataType() == compute ? rhs : rhs.castTo(compute);
         int lr = lhs.rank();
@@ -95,7 +68,7 @@ public final class DenseOps {
         INDArray l3 = lhs.permute(lPerm).dup('c').reshape('c', b, m, k);
         INDArray r3 = rhs.permute(rPerm).dup('c').reshape('c', b, k, n);
         if (m * k * n <= SMALL_BATCH_MACS && (lhs.dataType() == DataType.FLOAT || lhs.dataType() == DataType.DOUBLE)) {
-            return SmallBatchedDot.multiply(l3, r3, b, m, k, n).reshape('c', longs(outType.shape()));
+            return SmallBatchedDot.multiply(l3, r3, b, m, k, n).reshape('c', StorageTypes.longs(outType.shape()));
         }
         INDArray out = Nd4j.create(lhs.dataType(), new long[] {b, m, n}, 'c');
         for (long i = 0; i < b; i++) {
@@ -103,7 +76,7 @@ public final class DenseOps {
             INDArray ri = r3.slice(i).reshape('c', k, n);
             out.slice(i).assign(Nd4j.gemm(li.dup('c'), ri.dup('c'), false, false).reshape(out.slice(i).shape()));
         }
-        return out.reshape('c', longs(outType.shape()));
+        return out.reshape('c', StorageTypes.longs(outType.shape()));
     }
 
     public static INDArray transpose(INDArray x, Dims perm) {
@@ -111,11 +84,11 @@ public final class DenseOps {
     }
 
     public static INDArray reshape(INDArray x, Dims sizes) {
-        return x.dup('c').reshape('c', longs(sizes));
+        return x.dup('c').reshape('c', StorageTypes.longs(sizes));
     }
 
     public static INDArray broadcastInDim(INDArray x, Dims shape, Dims dims) {
-        long[] target = longs(shape);
+        long[] target = StorageTypes.longs(shape);
         if (x.rank() == 0 || x.length() == 1) {
             return Nd4j.valueArrayOf(target, x.getDouble(0), x.dataType());
         }
@@ -124,7 +97,7 @@ public final class DenseOps {
         for (int i = 0; i < dims.size(); i++) {
             expanded[dims.get(i)] = x.size(i);
         }
-        return Broadcasts.expand(io.ann4j.runtime.cpu.search.NativeArrays.dense(x), expanded, target);
+        return Broadcasts.expand(io.ann4j.compiler.spi.NativeViews.dense(x), expanded, target);
     }
 
     public static INDArray slice(INDArray x, Dims start, Dims limit, Dims strides, TensorType outType) {
@@ -133,9 +106,9 @@ public final class DenseOps {
             idx[a] = NDArrayIndex.interval(start.get(a), strides.get(a), limit.get(a));
         }
         if (outType.elementCount() == 0) {
-            return Nd4j.create(x.dataType(), longs(outType.shape()), 'c');
+            return Nd4j.create(x.dataType(), StorageTypes.longs(outType.shape()), 'c');
         }
-        return x.get(idx).dup('c').reshape('c', longs(outType.shape()));
+        return x.get(idx).dup('c').reshape('c', StorageTypes.longs(outType.shape()));
     }
 
     public static INDArray binary(BinaryOp.Kind kind, INDArray a, INDArray b) {
@@ -168,11 +141,11 @@ public final class DenseOps {
         } else {
             out = r.kind() == Reduce.Kind.SUM ? x.sum(r.axes().toArray()) : x.max(r.axes().toArray());
         }
-        return out.dup('c').reshape('c', longs(outType.shape()));
+        return out.dup('c').reshape('c', StorageTypes.longs(outType.shape()));
     }
 
     public static INDArray convert(INDArray x, DType to) {
-        DataType compute = computeType(to);
+        DataType compute = StorageTypes.computeType(to);
         if (to.isHalf()) {
             // Round to the half type (nearest even), then hold the value in f32.
             return Rounding.halfToFloat(Rounding.floatToHalf(x, to));

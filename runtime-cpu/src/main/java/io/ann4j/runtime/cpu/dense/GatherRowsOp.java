@@ -1,7 +1,8 @@
 package io.ann4j.runtime.cpu.dense;
 
+import io.ann4j.compiler.spi.StorageTypes;
 import io.ann4j.compiler.ir.TensorType;
-import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -35,17 +36,17 @@ public final class GatherRowsOp {
     }
 
     public static INDArray gather(INDArray operand, INDArray indices, int batchDims, TensorType outType) {
-        INDArray src = NativeArrays.dense(operand);
+        INDArray src = NativeViews.dense(operand);
         Geometry g = Geometry.of(src.shape(), batchDims, indices.length());
         int[] idx = indexArray(indices);
-        INDArray out = Nd4j.create(src.dataType(), DenseOps.longs(outType.shape()), 'c');
+        INDArray out = Nd4j.create(src.dataType(), StorageTypes.longs(outType.shape()), 'c');
         if (out.length() == 0) {
             return out;
         }
         long width = src.dataType().width();
         long rowBytes = g.rowSize() * width;
-        MemorySegment from = NativeArrays.segment(src);
-        MemorySegment to = NativeArrays.segment(out);
+        MemorySegment from = NativeViews.segment(src);
+        MemorySegment to = NativeViews.segment(out);
         for (long b = 0; b < g.batch(); b++) {
             for (long i = 0; i < g.perBatch(); i++) {
                 int row = checked("gatherRows", idx[(int) (b * g.perBatch() + i)], g.n(), src);
@@ -57,16 +58,16 @@ public final class GatherRowsOp {
 
     /** Sums {@code updates} into the rows named by {@code indices} of a zero array of {@code outType}. */
     public static INDArray scatterAdd(INDArray updates, INDArray indices, int batchDims, TensorType outType) {
-        INDArray src = NativeArrays.dense(updates);
-        long[] outShape = DenseOps.longs(outType.shape());
+        INDArray src = NativeViews.dense(updates);
+        long[] outShape = StorageTypes.longs(outType.shape());
         Geometry g = Geometry.of(outShape, batchDims, indices.length());
         int[] idx = indexArray(indices);
         INDArray out = Nd4j.create(src.dataType(), outShape, 'c'); // zeroed
         if (out.length() == 0 || src.length() == 0) {
             return out;
         }
-        MemorySegment from = NativeArrays.segment(src);
-        MemorySegment to = NativeArrays.segment(out);
+        MemorySegment from = NativeViews.segment(src);
+        MemorySegment to = NativeViews.segment(out);
         DataType t = src.dataType();
         long r = g.rowSize();
         for (long b = 0; b < g.batch(); b++) {

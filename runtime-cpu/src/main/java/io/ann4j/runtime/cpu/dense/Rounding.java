@@ -4,7 +4,7 @@ import io.ann4j.compiler.ir.Bf16;
 import io.ann4j.compiler.ir.DType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.compiler.spi.NativeViews;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -30,8 +30,8 @@ public final class Rounding {
      * every NaN into +NaN, which would lose the sign that the total order needs.
      */
     public static INDArray halfToFloat(INDArray half) {
-        INDArray dense = NativeArrays.dense(half);
-        java.lang.foreign.MemorySegment seg = NativeArrays.segment(dense);
+        INDArray dense = NativeViews.dense(half);
+        java.lang.foreign.MemorySegment seg = NativeViews.segment(dense);
         boolean bf16 = dense.dataType() == DataType.BFLOAT16;
         float[] out = new float[(int) dense.length()];
         for (int i = 0; i < out.length; i++) {
@@ -46,7 +46,7 @@ public final class Rounding {
     public static INDArray floatToHalf(INDArray f32, DType half) {
         float[] v = f32.castTo(DataType.FLOAT).dup('c').data().asFloat();
         INDArray out = Nd4j.create(half == DType.BF16 ? DataType.BFLOAT16 : DataType.HALF, f32.shape(), 'c');
-        java.lang.foreign.MemorySegment seg = NativeArrays.segment(out);
+        java.lang.foreign.MemorySegment seg = NativeViews.segment(out);
         for (int i = 0; i < v.length; i++) {
             seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, i,
                     half == DType.BF16 ? toBf16Bits(v[i]) : Float.floatToFloat16(v[i]));

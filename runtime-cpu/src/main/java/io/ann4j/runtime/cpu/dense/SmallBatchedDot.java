@@ -1,6 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
-import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,9 +21,9 @@ final class SmallBatchedDot {
         if (out.length() == 0 || k == 0) {
             return out;
         }
-        MemorySegment l = NativeArrays.segment(l3);
-        MemorySegment r = NativeArrays.segment(r3);
-        MemorySegment o = NativeArrays.segment(out);
+        MemorySegment l = NativeViews.segment(l3);
+        MemorySegment r = NativeViews.segment(r3);
+        MemorySegment o = NativeViews.segment(out);
         for (long i = 0; i < b; i++) {
             long lb = i * m * k;
             long rb = i * k * n;

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -76,16 +77,16 @@ public final class GemmTiles implements TileSource {
         long offA = transA ? r0 : (long) r0 * lda;
         long offB = transB ? (long) c0 * ldb : c0;
         if (f64) {
-            DoublePointer a = new DoublePointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
-            DoublePointer b = new DoublePointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
+            DoublePointer a = new DoublePointer(NativeViews.pointer(NativeViews.address(lhs))).position(offA);
+            DoublePointer b = new DoublePointer(NativeViews.pointer(NativeViews.address(rhs))).position(offB);
             openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, rows, cols,
                     depth, 1.0, a, lda, b, ldb, 0.0, (DoublePointer) nb.pointer(), cols);
         } else if (rows == 1 && usesOpenBlas()) {
             // One query: a matrix-vector product streams the database at memory bandwidth, where
             // gemm with M = 1 would pack it first. (The one-row last block of a big batch stays
             // on oneDNN, so that a batch on oneDNN never calls OpenBLAS: see usesOpenBlas.)
-            FloatPointer x = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
-            FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
+            FloatPointer x = new FloatPointer(NativeViews.pointer(NativeViews.address(lhs))).position(offA);
+            FloatPointer b = new FloatPointer(NativeViews.pointer(NativeViews.address(rhs))).position(offB);
             int incx = transA ? lda : 1;
             if (transB) {
                 openblas_nolapack.cblas_sgemv(ROW_MAJOR, NO_TRANS, cols, depth, 1.0f, b, ldb, x, incx, 0.0f,
@@ -95,12 +96,12 @@ public final class GemmTiles implements TileSource {
                         (FloatPointer) nb.pointer(), 1);
             }
         } else if (oneDnn) {
-            FloatPointer a = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
-            FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
+            FloatPointer a = new FloatPointer(NativeViews.pointer(NativeViews.address(lhs))).position(offA);
+            FloatPointer b = new FloatPointer(NativeViews.pointer(NativeViews.address(rhs))).position(offB);
             OneDnn.sgemm(transA, transB, rows, cols, depth, a, lda, b, ldb, (FloatPointer) nb.pointer(), cols);
         } else {
-            FloatPointer a = new FloatPointer(NativeArrays.pointer(NativeArrays.address(lhs))).position(offA);
-            FloatPointer b = new FloatPointer(NativeArrays.pointer(NativeArrays.address(rhs))).position(offB);
+            FloatPointer a = new FloatPointer(NativeViews.pointer(NativeViews.address(lhs))).position(offA);
+            FloatPointer b = new FloatPointer(NativeViews.pointer(NativeViews.address(rhs))).position(offB);
             openblas_nolapack.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, rows, cols,
                     depth, 1.0f, a, lda, b, ldb, 0.0f, (FloatPointer) nb.pointer(), cols);
         }

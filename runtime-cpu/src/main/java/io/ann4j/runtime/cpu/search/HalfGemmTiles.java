@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.bytedeco.javacpp.FloatPointer;
@@ -79,7 +80,7 @@ public final class HalfGemmTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         Arena arena = Arena.ofConfined();
-        MemorySegment scores = NativeArrays.unscoped(arena, (long) maxRows * maxCols * 4);
+        MemorySegment scores = NativeViews.unscoped(arena, (long) maxRows * maxCols * 4);
         long scratchBytes = bf16Gemm ? 2L : 4L;
         MemorySegment scratch = arena.allocate(Math.max(1, (long) maxCols * depth * scratchBytes), 64);
         return new HalfBuffer(arena, scores, scratch);
@@ -118,9 +119,9 @@ public final class HalfGemmTiles implements TileSource {
             return hb.scores();
         }
         convertTile(hb.scratch(), c0, cols);
-        FloatPointer a = new FloatPointer(NativeArrays.pointer(queries.address() + (long) r0 * depth * 4));
-        FloatPointer b = new FloatPointer(NativeArrays.pointer(hb.scratch().address()));
-        FloatPointer c = new FloatPointer(NativeArrays.pointer(hb.scores().address()));
+        FloatPointer a = new FloatPointer(NativeViews.pointer(queries.address() + (long) r0 * depth * 4));
+        FloatPointer b = new FloatPointer(NativeViews.pointer(hb.scratch().address()));
+        FloatPointer c = new FloatPointer(NativeViews.pointer(hb.scores().address()));
         int ldb = transB ? depth : cols;
         if (rows == 1) {
             // One query: a gemv reads the widened tile once, where gemm would pack it first.

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ops.ApproxTopK;
 import io.ann4j.runtime.cpu.dense.Rounding;
@@ -74,7 +75,7 @@ public final class HalfSearch {
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode,
                                        String candidateOption) {
-        INDArray rhs = NativeArrays.dense(inputs.get(plan.rhsInput()));
+        INDArray rhs = NativeViews.dense(inputs.get(plan.rhsInput()));
         int m = scoreType.dim(0);
         int n = scoreType.dim(1);
         int depth = plan.depth();
@@ -97,11 +98,11 @@ public final class HalfSearch {
         SelectionPlan wide = new SelectionPlan(selection.isMax(), c, selection.usesBins() ? 0 : Math.min(c, n),
                 selection.binCount(), n);
         SideInputs sides = TopKSearch.sides(plan, inputs, false);
-        HalfGemmTiles tiles = new HalfGemmTiles(queries, m, NativeArrays.segment(rhs),
+        HalfGemmTiles tiles = new HalfGemmTiles(queries, m, NativeViews.segment(rhs),
                 rhs.dataType() == DataType.BFLOAT16, plan.transB(), n, depth, bf16Gemm);
         SearchRun.Result r = BlasThreads.singleThreadedFor(tiles, () ->
                 SearchRun.run(m, n, tiles, Kernels.scanner(plan.epilogue(), selection.isMax()), sides, wide));
-        SearchRun.Result out = HalfRerank.rerank(r, outSize, plan, queries, NativeArrays.segment(rhs),
+        SearchRun.Result out = HalfRerank.rerank(r, outSize, plan, queries, NativeViews.segment(rhs),
                 rhs.dataType() == DataType.BFLOAT16, n, sides, selection.isMax());
         Reference.reachabilityFence(rhs);
         long[] shape = {m, outSize};
@@ -124,7 +125,7 @@ public final class HalfSearch {
 
     /** The queries as a row-major f32 {@code [m, depth]} array (widened from half, transposed if stored {@code [D, M]}). */
     static float[] queries(INDArray lhs, boolean transA, int m, int depth) {
-        INDArray f32 = isHalf(lhs) ? Rounding.halfToFloat(lhs) : NativeArrays.dense(lhs);
+        INDArray f32 = isHalf(lhs) ? Rounding.halfToFloat(lhs) : NativeViews.dense(lhs);
         if (transA) {
             f32 = f32.transpose().dup('c');
         }
@@ -132,8 +133,8 @@ public final class HalfSearch {
             f32 = f32.castTo(DataType.FLOAT);
         }
         // one copy straight from the native buffer (ND4J's dup then asFloat made two)
-        INDArray dense = NativeArrays.dense(f32);
-        float[] out = NativeArrays.segment(dense).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+        INDArray dense = NativeViews.dense(f32);
+        float[] out = NativeViews.segment(dense).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
         Reference.reachabilityFence(dense);
         return out;
     }

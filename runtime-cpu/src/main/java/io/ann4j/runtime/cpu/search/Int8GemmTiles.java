@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import io.ann4j.runtime.cpu.quant.Int8Queries;
 import io.ann4j.runtime.cpu.quant.Int8Rows;
 import java.lang.foreign.Arena;
@@ -41,7 +42,7 @@ final class Int8GemmTiles implements TileSource {
     @Override
     public Buffer newBuffer(int maxRows, int maxCols) {
         Arena arena = Arena.ofConfined();
-        MemorySegment products = NativeArrays.unscoped(arena, Math.max(4L, (long) maxRows * maxCols * 4));
+        MemorySegment products = NativeViews.unscoped(arena, Math.max(4L, (long) maxRows * maxCols * 4));
         return new Int8Buffer(arena, products, arena.allocate(4, 4));
     }
 

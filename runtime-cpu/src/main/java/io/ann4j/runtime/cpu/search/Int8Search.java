@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import io.ann4j.compiler.ir.DType;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ops.ApproxTopK;
@@ -103,8 +104,8 @@ public final class Int8Search {
         int depth = plan.depth();
         ApproxTopK a = (ApproxTopK) plan.reduction();
         INDArray rhsIn = inputs.get(plan.rhsInput());
-        INDArray rhs = NativeArrays.dense(rhsIn);
-        MemorySegment rhsSeg = NativeArrays.segment(rhs);
+        INDArray rhs = NativeViews.dense(rhsIn);
+        MemorySegment rhsSeg = NativeViews.segment(rhs);
         boolean half = HalfSearch.isHalf(rhs);
         boolean bf16 = rhs.dataType() == DataType.BFLOAT16;
         Int8Rows rows = database(rhsIn, rhsSeg, half, bf16, n, depth, o.scaling());
@@ -131,8 +132,8 @@ public final class Int8Search {
         SearchRun.Result first = SearchRun.run(m, n, new Int8GemmTiles(queries, rows),
                 Kernels.scanner(approximate, selection.isMax()), withScales, wide);
         // the queries in the product's layout, for the canonical (f32 search's) scores
-        INDArray lhs = NativeArrays.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
-        MemorySegment lhsSeg = NativeArrays.segment(lhs);
+        INDArray lhs = NativeViews.dense(TopKSearch.operand(inputs.get(plan.lhsInput()), DataType.FLOAT));
+        MemorySegment lhsSeg = NativeViews.segment(lhs);
         // a half database: the f32 search over its rows widened (as the half search promises)
         SearchRun.Result out = Rerank.rerank(first, outSize, selection.isMax(), rows.exactRows(), half
                 ? HalfRerank.scorers(plan, f32Queries, rhsSeg, bf16, n, sides)

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,9 +12,9 @@ public final class OperandTiles implements TileSource {
     private final int cols;
     private final boolean f64;
 
-    /** @param dense a dense c-order {@code [rows, cols]} f32 or f64 array (see {@link NativeArrays#dense}) */
+    /** @param dense a dense c-order {@code [rows, cols]} f32 or f64 array (see {@link NativeViews#dense}) */
     public OperandTiles(INDArray dense, int cols) {
-        this.data = NativeArrays.segment(dense);
+        this.data = NativeViews.segment(dense);
         this.cols = cols;
         this.f64 = dense.dataType() == DataType.DOUBLE;
     }

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
@@ -43,10 +44,10 @@ public final class SmallBatchTiles implements TileSource {
 
     /** @param qy dense f32 {@code [Q, D]}; @param db dense f32 {@code [N, D]} */
     public SmallBatchTiles(INDArray qy, INDArray db, int depth) {
-        this.db = NativeArrays.segment(db);
+        this.db = NativeViews.segment(db);
         this.depth = depth;
         this.queries = (int) qy.size(0);
-        MemorySegment q = NativeArrays.segment(qy);
+        MemorySegment q = NativeViews.segment(qy);
         lanes = queries <= 4 && F.length() > 4 ? 4 : queries <= 8 && F.length() > 8 ? 8 : F.length();
         int groups = (queries + lanes - 1) / lanes;
         transposed = new float[groups][depth * lanes];

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
+import io.ann4j.compiler.spi.NativeViews;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ops.Op;
 import io.ann4j.runtime.cpu.kernel.Epilogue;
@@ -48,8 +49,8 @@ public final class TopKSearch {
             return HalfSearch.fused(plan, inputs, scoreType, mode, options.halfCandidates());
         }
         DataType scores = scoreType.dtype() == io.ann4j.compiler.ir.DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
-        INDArray lhs = NativeArrays.dense(operand(inputs.get(plan.lhsInput()), scores));
-        INDArray rhs = NativeArrays.dense(operand(inputs.get(plan.rhsInput()), scores));
+        INDArray lhs = NativeViews.dense(operand(inputs.get(plan.lhsInput()), scores));
+        INDArray rhs = NativeViews.dense(operand(inputs.get(plan.rhsInput()), scores));
         boolean f64 = lhs.dataType() == DataType.DOUBLE;
         int m = scoreType.dim(0);
         int n = scoreType.dim(1);
@@ -60,7 +61,7 @@ public final class TopKSearch {
                 ? new SmallBatchTiles(lhs, rhs, plan.depth())
                 : new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
         SearchRun.Result r = BlasThreads.singleThreadedFor(tiles, () -> SearchRun.run(m, n, tiles, scanner, sides, selection));
-        CanonicalScores.apply(r, plan, NativeArrays.segment(lhs), NativeArrays.segment(rhs), m, n, sides,
+        CanonicalScores.apply(r, plan, NativeViews.segment(lhs), NativeViews.segment(rhs), m, n, sides,
                 selection.isMax(), f64);
         Reference.reachabilityFence(lhs);
         Reference.reachabilityFence(rhs);
@@ -86,7 +87,7 @@ public final class TopKSearch {
      * {@code [values, indices]} of shape {@code [rows, outSize]}.
      */
     public static List<INDArray> rows(Op reduction, TensorType operandType, INDArray operand2d, String mode) {
-        INDArray dense = NativeArrays.dense(operand2d);
+        INDArray dense = NativeViews.dense(operand2d);
         boolean f64 = dense.dataType() == DataType.DOUBLE;
         int rows = (int) dense.size(0);
         int n = (int) dense.size(1);

@@ -1,11 +1,11 @@
 package io.ann4j.runtime.tpu.pjrt;
 
+import io.ann4j.compiler.spi.StorageTypes;
 import io.ann4j.compiler.ir.Graph;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.spi.Executable;
-import io.ann4j.runtime.cpu.dense.DenseOps;
-import io.ann4j.runtime.cpu.search.NativeArrays;
+import io.ann4j.compiler.spi.NativeViews;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
@@ -70,14 +70,14 @@ public final class PjrtExecutable implements Executable, AutoCloseable {
             for (int i = 0; i < arguments.length; i++) {
                 TensorType t = parameters.get(i);
                 INDArray host = hostArray(inputs.get(i), t, i);
-                arguments[i] = client.upload(NativeArrays.segment(host), t.dtype(), shape(t));
+                arguments[i] = client.upload(NativeViews.segment(host), t.dtype(), shape(t));
             }
             outputs = client.execute(loaded, arguments, results.size());
             List<INDArray> out = new ArrayList<>();
             for (int i = 0; i < outputs.length; i++) {
                 TensorType t = results.get(i);
-                INDArray r = Nd4j.create(DenseOps.storageType(t.dtype()), shape(t), 'c');
-                client.download(outputs[i], NativeArrays.segment(r));
+                INDArray r = Nd4j.create(StorageTypes.storageType(t.dtype()), shape(t), 'c');
+                client.download(outputs[i], NativeViews.segment(r));
                 out.add(r);
             }
             return out;
@@ -99,12 +99,12 @@ public final class PjrtExecutable implements Executable, AutoCloseable {
             throw new IllegalArgumentException("input " + index + " has shape " + Arrays.toString(in.shape())
                     + ", the program expects " + t);
         }
-        INDArray typed = in.dataType() == DenseOps.storageType(t.dtype()) ? in : in.castTo(DenseOps.storageType(t.dtype()));
-        return NativeArrays.dense(typed);
+        INDArray typed = in.dataType() == StorageTypes.storageType(t.dtype()) ? in : in.castTo(StorageTypes.storageType(t.dtype()));
+        return NativeViews.dense(typed);
     }
 
     private static long[] shape(TensorType t) {
-        return DenseOps.longs(t.shape());
+        return StorageTypes.longs(t.shape());
     }
 
     /** Destroys the loaded executable ({@code PJRT_LoadedExecutable_Destroy}); idempotent. */

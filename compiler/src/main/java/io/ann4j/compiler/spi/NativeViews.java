@@ -1,12 +1,15 @@
-package io.ann4j.runtime.cpu.search;
+package io.ann4j.compiler.spi;
 
 import java.lang.foreign.MemorySegment;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Raw views of ND4J arrays for kernels and BLAS: the elements must be contiguous in c order. */
-public final class NativeArrays {
-    private NativeArrays() {}
+/**
+ * Raw views of ND4J arrays for kernels, BLAS and device transfers: the elements must be
+ * contiguous in c order. Support code every backend may use; it names none of them.
+ */
+public final class NativeViews {
+    private NativeViews() {}
 
     /**
      * {@code a} itself when its elements are contiguous in c order (a whole array, or a view such
@@ -16,7 +19,7 @@ public final class NativeArrays {
         return isContiguousC(a) ? a : a.dup('c');
     }
 
-    static boolean isContiguousC(INDArray a) {
+    public static boolean isContiguousC(INDArray a) {
         long[] shape = a.shape();
         long[] stride = a.stride();
         long expected = 1;
@@ -44,7 +47,7 @@ public final class NativeArrays {
      * kernels read tiles through such views, since a confined segment costs them an owner-thread
      * check on every vector load. Valid until the arena closes.
      */
-    static MemorySegment unscoped(java.lang.foreign.Arena arena, long bytes) {
+    public static MemorySegment unscoped(java.lang.foreign.Arena arena, long bytes) {
         return MemorySegment.ofAddress(arena.allocate(bytes, 64).address()).reinterpret(bytes);
     }
 
