@@ -3,7 +3,6 @@ package io.ann4j.spark;
 import io.ann4j.compiler.ir.DType;
 import java.io.Serializable;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -83,7 +82,7 @@ public record RowBlock(long offset, int rows, int dim, float[] data, DType dtype
         if (!dtype.isHalf()) {
             return Nd4j.create(data, new long[] {rows, dim}, 'c');
         }
-        INDArray a = Nd4j.create(dtype == DType.BF16 ? DataType.BFLOAT16 : DataType.HALF, new long[] {rows, dim}, 'c');
+        INDArray a = Nd4j.create(io.ann4j.compiler.spi.StorageTypes.storageType(dtype), new long[] {rows, dim}, 'c');
         java.lang.foreign.MemorySegment.copy(halfData, 0, java.lang.foreign.MemorySegment.ofAddress(a.data().address())
                 .reinterpret(2L * halfData.length), java.lang.foreign.ValueLayout.JAVA_SHORT, 0, halfData.length);
         return a;

@@ -12,7 +12,6 @@ import io.ann4j.compiler.ops.DotGeneral;
 import io.ann4j.compiler.ops.Transpose;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.passes.Pipeline;
-import io.ann4j.runtime.cpu.dense.Rounding;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
@@ -82,7 +81,7 @@ record MipsProblem(int q, int n, int d, int k, float recall, long seed) {
         short[] out = new short[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = switch (type) {
-                case BF16 -> Rounding.toBf16Bits(values[i]);
+                case BF16 -> io.ann4j.compiler.ir.Bf16.fromFloat(values[i]);
                 case F16 -> Float.floatToFloat16(values[i]);
                 default -> throw new IllegalArgumentException("not a half type: " + type);
             };
@@ -94,7 +93,7 @@ record MipsProblem(int q, int n, int d, int k, float recall, long seed) {
     static float[] widen(short[] bits, DType type) {
         float[] out = new float[bits.length];
         for (int i = 0; i < bits.length; i++) {
-            out[i] = type == DType.BF16 ? Rounding.fromBf16Bits(bits[i]) : Float.float16ToFloat(bits[i]);
+            out[i] = type == DType.BF16 ? io.ann4j.compiler.ir.Bf16.toFloat(bits[i]) : Float.float16ToFloat(bits[i]);
         }
         return out;
     }
