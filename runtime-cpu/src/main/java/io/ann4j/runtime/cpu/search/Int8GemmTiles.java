@@ -65,11 +65,6 @@ final class Int8GemmTiles implements TileSource {
      * 256 x 512, 256 x 1024 and 512 x 512, 66-67 with 1024 x 512 and 128 x 2048.
      */
     @Override
-    public boolean usesOpenBlas() {
-        return false;
-    }
-
-    @Override
     public int blockRows() {
         return 512;
     }

@@ -115,17 +115,7 @@ public final class OneDnn {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b,
                       int ldb, FloatPointer c, int ldc) {
         singleThreaded();
-        int status;
-        AsyncSignals.hold();
-        try {
-            status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b,
-                    ldb, 0f, c, ldc);
-        } finally {
-            AsyncSignals.restore();
-        }
-        if (status != dnnl.dnnl_success) {
-            throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
-        }
+        sgemmAllThreads(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
     }
 
     /** The threads oneDNN's OpenMP would use for a call made on the calling thread now. */
@@ -212,7 +202,10 @@ public final class OneDnn {
         }
     }
 
-    /** {@code dnnl_sgemm} as oneDNN runs it by default (all cores): the bench's yardstick. */
+    /**
+     * {@code dnnl_sgemm} on as many threads as OpenMP gives the calling thread: every core on a
+     * thread that never called {@link #sgemm} (the bench's yardstick), one on a worker.
+     */
     public static void sgemmAllThreads(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
                                        FloatPointer b, int ldb, FloatPointer c, int ldc) {
         int status;
@@ -224,7 +217,7 @@ public final class OneDnn {
             AsyncSignals.restore();
         }
         if (status != dnnl.dnnl_success) {
-            throw new IllegalStateException("dnnl_sgemm failed with status " + status);
+            throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (" + m + "x" + n + "x" + k + ")");
         }
     }
 }

@@ -43,11 +43,6 @@ public final class OperandTiles implements TileSource {
     }
 
     @Override
-    public boolean usesOpenBlas() {
-        return false;
-    }
-
-    @Override
     public int blockRows() {
         return 64;
     }

@@ -290,11 +290,6 @@ public final class SmallBatchTiles implements TileSource {
     }
 
     @Override
-    public boolean usesOpenBlas() {
-        return false;
-    }
-
-    @Override
     public int blockRows() {
         return MAX_QUERIES;
     }

@@ -30,10 +30,10 @@ public interface TileSource {
     /**
      * Whether {@link #tile} calls OpenBLAS. Its own threads must then be held at one while our
      * workers call it ({@link BlasThreads}), a switch that costs 0.5-1.4 ms per search (measured on
-     * a Zen 4), so sources that never call it say so.
+     * a Zen 4), so only the sources that call it say so (the gemm tiles, f32 and half).
      */
     default boolean usesOpenBlas() {
-        return true;
+        return false;
     }
 
     /**
