@@ -82,7 +82,7 @@ public final class SearchOptions {
             throw new BadInputException("--backend " + backend + " is not available; expected one of " + Backends.available());
         }
         if (devices > 1) {
-            Backends.get(backend != null ? backend : Backends.defaultName()).devices().setCount(devices);
+            Backends.get(Backends.nameOrDefault(backend)).devices().setCount(devices);
         }
     }
 

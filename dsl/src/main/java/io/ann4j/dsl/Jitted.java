@@ -97,9 +97,8 @@ public final class Jitted<R> {
      * call, compiling for the new backend, and a name that does not resolve fails here, loudly).
      */
     Compiled compiled(List<TensorType> signature) {
-        String backend = config.backendName() != null ? config.backendName() : io.ann4j.compiler.spi.Backends.defaultName();
-        Compiled c = cache.get(new Key(signature, backend));
-        return c != null ? c : cache.computeIfAbsent(new Key(signature, backend), this::compile);
+        return cache.computeIfAbsent(new Key(signature, io.ann4j.compiler.spi.Backends.nameOrDefault(config.backendName())),
+                this::compile);
     }
 
     private Compiled compile(Key key) {

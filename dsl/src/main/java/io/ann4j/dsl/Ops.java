@@ -68,7 +68,7 @@ public final class Ops {
         if (lhs.origin() == null && rhs.origin() == null) {
             return e;
         }
-        StringBuilder sb = new StringBuilder(e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        StringBuilder sb = new StringBuilder(e.detail());
         if (lhs.origin() != null) {
             sb.append("; the lhs ").append(lhs.type()).append(" is ").append(lhs.origin());
         }

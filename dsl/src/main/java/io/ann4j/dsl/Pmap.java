@@ -215,7 +215,7 @@ public final class Pmap {
 
     /** The name of the backend {@code config} compiles for (its own, else the default now). */
     private static String backendName(JitConfig config) {
-        return config.backendName() != null ? config.backendName() : Backends.defaultName();
+        return Backends.nameOrDefault(config.backendName());
     }
 
     private static DeviceSet devicesOf(JitConfig config) {

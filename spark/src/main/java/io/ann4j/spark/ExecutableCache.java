@@ -22,7 +22,7 @@ final class ExecutableCache {
     private ExecutableCache() {}
 
     static Executable get(Graph graph, String backendName, boolean fuse, Map<String, String> backendOptions) {
-        String name = backendName != null ? backendName : Backends.defaultName();
+        String name = Backends.nameOrDefault(backendName);
         String key = name + " " + fuse + " " + new java.util.TreeMap<>(backendOptions) + "\n" + graph;
         return CACHE.computeIfAbsent(key, ignored -> {
             COMPILES.incrementAndGet();

@@ -50,7 +50,7 @@ public record ApproxTopK(ApproxTopKParams params) implements Op {
         try {
             out = outputSize(t).outputSize();
         } catch (ShapeError e) {
-            throw Checks.error(op, "%s (operand %s)", e.getMessage().substring(e.getMessage().indexOf(": ") + 2), t);
+            throw Checks.error(op, "%s (operand %s)", e.detail(), t);
         }
         int[] dims = t.shape().toArray();
         dims[axis] = Math.toIntExact(out);

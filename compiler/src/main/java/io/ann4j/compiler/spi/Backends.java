@@ -84,6 +84,11 @@ public final class Backends {
         return get(defaultName());
     }
 
+    /** {@code name}, or the default's name ({@link #defaultName()}, read now) where it is null. */
+    public static String nameOrDefault(String name) {
+        return name != null ? name : defaultName();
+    }
+
     /** The best available backend's name, found once (the class path does not change). */
     private static volatile String bestAvailable;
 
