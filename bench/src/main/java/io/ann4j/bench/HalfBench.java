@@ -11,7 +11,7 @@ import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Jitted;
 import io.ann4j.dsl.Tensor;
 import io.ann4j.dsl.TopK;
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.runtime.cpu.search.HalfProducts;
 import io.ann4j.runtime.cpu.search.HalfSearch;
 import java.io.PrintStream;
@@ -68,8 +68,8 @@ final class HalfBench {
         Jitted<TopK> approx = program(k, target, "auto");
         Jitted<TopK> noRerank = program(k, target, Integer.toString(k));
         INDArray truth = Programs.exact("ip", k).call(qy, db).indicesArray();
-        INDArray bf16 = Rounding.floatToHalf(db, DType.BF16);
-        INDArray f16 = Rounding.floatToHalf(db, DType.F16);
+        INDArray bf16 = HalfArrays.floatToHalf(db, DType.BF16);
+        INDArray f16 = HalfArrays.floatToHalf(db, DType.F16);
         Object[] got = new Object[3];
         boolean timed = data.equals("random");
         // The ratios to f32 are targets, and this machine's noise (10-20% from call to call) is

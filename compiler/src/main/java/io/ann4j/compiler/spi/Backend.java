@@ -36,6 +36,15 @@ public interface Backend {
     }
 
     /**
+     * What this backend promises about its results (its order of NaN and ties, which
+     * configurations return exact top-k), for conformance suites. The default promises the total
+     * order and nothing about exactness.
+     */
+    default Capabilities capabilities() {
+        return Capabilities.defaults();
+    }
+
+    /**
      * The devices {@code pmap} maps over when it compiles for this backend. The default is one
      * logical device per core of this host ({@code ann4j.<name>.devices} sets the count).
      */

@@ -43,6 +43,19 @@ public final class CpuBackend implements Backend {
         return io.ann4j.runtime.cpu.search.SearchOptions.ALL;
     }
 
+    /**
+     * The total order; {@code cpu.selection=threshold} (the default) returns exact top-k, {@code
+     * bins} runs the TPU's partial reduction.
+     */
+    @Override
+    public io.ann4j.compiler.spi.Capabilities capabilities() {
+        return new io.ann4j.compiler.spi.Capabilities(true, java.util.List.of(
+                new io.ann4j.compiler.spi.Capabilities.Configuration("threshold",
+                        java.util.Map.of(io.ann4j.runtime.cpu.search.SelectionPlan.OPTION, "threshold"), true),
+                new io.ann4j.compiler.spi.Capabilities.Configuration("bins",
+                        java.util.Map.of(io.ann4j.runtime.cpu.search.SelectionPlan.OPTION, "bins"), false)));
+    }
+
     @Override
     public Executable compile(Graph graph, CompileOptions options) {
         return new CpuExecutable(graph, SearchOptions.of(options));

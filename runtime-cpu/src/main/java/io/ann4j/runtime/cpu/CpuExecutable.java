@@ -29,7 +29,7 @@ import io.ann4j.compiler.spi.Executable;
 import io.ann4j.compiler.spi.PreparedArray;
 import io.ann4j.runtime.cpu.dense.DenseOps;
 import io.ann4j.runtime.cpu.dense.GatherRowsOp;
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.runtime.cpu.dense.SortKeyValues;
 import io.ann4j.runtime.cpu.kernel.Epilogue;
 import io.ann4j.runtime.cpu.search.RegionPlan;
@@ -113,7 +113,7 @@ final class CpuExecutable implements Executable {
                 boolean stored = a.dataType() == org.nd4j.linalg.api.buffer.DataType.BFLOAT16
                         || a.dataType() == org.nd4j.linalg.api.buffer.DataType.HALF;
                 ins.add(stored && !halfInputs.get(s).contains(i)
-                        ? widened.computeIfAbsent(v, x -> Rounding.halfToFloat(a)) : a);
+                        ? widened.computeIfAbsent(v, x -> HalfArrays.halfToFloat(a)) : a);
             }
             List<INDArray> outs = memoizable.get(s) ? memoized(s, ins) : null;
             if (outs == null) {
@@ -133,7 +133,7 @@ final class CpuExecutable implements Executable {
             var storage = StorageTypes.storageType(r.type().dtype());
             // Results never alias the caller's inputs.
             if (r.type().dtype().isHalf()) {
-                results.add(Rounding.floatToHalf(a, r.type().dtype()));
+                results.add(HalfArrays.floatToHalf(a, r.type().dtype()));
             } else {
                 boolean shared = isOneOf(a, inputs) || PreparedArray.lookup(a) != null;
                 results.add(a.dataType() == storage ? (shared ? a.dup('c') : a) : a.castTo(storage));

@@ -14,7 +14,7 @@ import io.ann4j.compiler.ops.ApproxTopKParams;
 import io.ann4j.compiler.ops.DotGeneral;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.passes.Pipeline;
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.runtime.cpu.search.HalfSearch;
 import java.util.Arrays;
 import java.util.List;
@@ -160,7 +160,7 @@ class HalfRecallTest {
         }
 
         float[] widened(DType half) {
-            return Rounding.halfToFloat(Rounding.floatToHalf(Nd4j.create(db, new long[] {N, D}, 'c'), half))
+            return HalfArrays.halfToFloat(HalfArrays.floatToHalf(Nd4j.create(db, new long[] {N, D}, 'c'), half))
                     .data().asFloat();
         }
 
@@ -189,7 +189,7 @@ class HalfRecallTest {
                     List.of(s))), CompileOptions.defaults());
             return new CpuBackend().compile(g, CompileOptions.defaults().with(HalfSearch.CANDIDATES_OPTION, candidates))
                     .execute(List.of(Nd4j.create(qy, new long[] {Q, D}, 'c'),
-                            Rounding.floatToHalf(Nd4j.create(db, new long[] {N, D}, 'c'), half)));
+                            HalfArrays.floatToHalf(Nd4j.create(db, new long[] {N, D}, 'c'), half)));
         }
 
         /** The f32 search over {@code rows} (the widened database): the reference of the half search. */

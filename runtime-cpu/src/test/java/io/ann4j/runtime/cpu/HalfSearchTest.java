@@ -19,7 +19,7 @@ import io.ann4j.compiler.ops.FusedRegion;
 import io.ann4j.compiler.ops.TotalOrder;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.passes.Pipeline;
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.runtime.cpu.search.HalfProducts;
 import io.ann4j.runtime.cpu.search.HalfSearch;
 import java.util.Comparator;
@@ -144,7 +144,7 @@ class HalfSearchTest {
             Graph g = Pipeline.optimize(b.build(b.add(op, List.of(s))), CompileOptions.defaults());
             assertTrue(g.nodes().stream().anyMatch(nd -> nd.op() instanceof FusedRegion), "the search must fuse: " + g);
             INDArray dbArray = Nd4j.create(db, new long[] {n, d}, 'c');
-            INDArray stored = Rounding.floatToHalf(transposed ? dbArray.transpose().dup('c') : dbArray, half);
+            INDArray stored = HalfArrays.floatToHalf(transposed ? dbArray.transpose().dup('c') : dbArray, half);
             return new CpuBackend().compile(g, CompileOptions.defaults().with(HalfSearch.CANDIDATES_OPTION, candidates))
                     .execute(List.of(Nd4j.create(qy, new long[] {q, d}, 'c'), stored,
                             Nd4j.create(halfNorms, new long[] {n}, 'c')));
@@ -158,8 +158,8 @@ class HalfSearchTest {
             Graph g = Pipeline.optimize(b.build(b.add(new ApproxTopK(new ApproxTopKParams(k, -1, 0.95f, true, -1, true)),
                     List.of(s))), CompileOptions.defaults());
             return new CpuBackend().compile(g, CompileOptions.defaults()).execute(List.of(
-                    Rounding.floatToHalf(Nd4j.create(qy, new long[] {q, d}, 'c'), DType.BF16),
-                    Rounding.floatToHalf(Nd4j.create(db, new long[] {n, d}, 'c'), DType.BF16)));
+                    HalfArrays.floatToHalf(Nd4j.create(qy, new long[] {q, d}, 'c'), DType.BF16),
+                    HalfArrays.floatToHalf(Nd4j.create(db, new long[] {n, d}, 'c'), DType.BF16)));
         }
 
         float score(int r, int j) {

@@ -139,8 +139,8 @@ class Int8SearchTest {
         Int8Case c = new Int8Case(40, 3000, 36, 21, true);
         for (io.ann4j.compiler.ir.DType half : new io.ann4j.compiler.ir.DType[] {io.ann4j.compiler.ir.DType.BF16,
                 io.ann4j.compiler.ir.DType.F16}) {
-            INDArray stored = io.ann4j.runtime.cpu.dense.Rounding.floatToHalf(Nd4j.create(c.db, new long[] {3000, 36}, 'c'), half);
-            INDArray widened = io.ann4j.runtime.cpu.dense.Rounding.halfToFloat(stored);
+            INDArray stored = io.ann4j.compiler.spi.HalfArrays.floatToHalf(Nd4j.create(c.db, new long[] {3000, 36}, 'c'), half);
+            INDArray widened = io.ann4j.compiler.spi.HalfArrays.halfToFloat(stored);
             for (boolean l2 : new boolean[] {false, true}) {
                 assertSame(c.run(l2, 10, 0.9, "f32", "auto", widened), c.run(l2, 10, 0.9, "int8", "2400", stored),
                         half + (l2 ? " l2" : " ip") + ", 2400 candidates");

@@ -73,6 +73,16 @@ public final class TpuBackend implements Backend {
         return NAME;
     }
 
+    /**
+     * JAX's emitted comparator, not the total order: a plain GT or LT, under which NaN and ties
+     * are unordered, as a TPU runs it. Approximate top-k is the TPU's algorithm (not exact).
+     */
+    @Override
+    public io.ann4j.compiler.spi.Capabilities capabilities() {
+        return new io.ann4j.compiler.spi.Capabilities(false, java.util.List.of(
+                new io.ann4j.compiler.spi.Capabilities.Configuration("default", java.util.Map.of(), false)));
+    }
+
     @Override
     public Executable compile(Graph graph, CompileOptions options) {
         Optional<PjrtConfig> pjrt = PjrtConfig.fromEnvironment();

@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
+import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.compiler.spi.StorageTypes;
 import io.ann4j.compiler.ir.DType;
 import io.ann4j.compiler.ir.Dims;
@@ -148,7 +149,7 @@ public final class DenseOps {
         DataType compute = StorageTypes.computeType(to);
         if (to.isHalf()) {
             // Round to the half type (nearest even), then hold the value in f32.
-            return Rounding.halfToFloat(Rounding.floatToHalf(x, to));
+            return HalfArrays.halfToFloat(HalfArrays.floatToHalf(x, to));
         }
         return x.dataType() == compute ? x.dup('c') : x.castTo(compute);
     }

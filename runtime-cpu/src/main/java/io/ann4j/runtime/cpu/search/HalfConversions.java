@@ -1,6 +1,6 @@
 package io.ann4j.runtime.cpu.search;
 
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -49,7 +49,7 @@ public final class HalfConversions {
         }
         for (; i < count; i++) {
             short h = src.getAtIndex(ValueLayout.JAVA_SHORT, from + i);
-            dst[to + i] = bf16 ? Rounding.fromBf16Bits(h) : Float.float16ToFloat(h);
+            dst[to + i] = bf16 ? HalfArrays.fromBf16Bits(h) : Float.float16ToFloat(h);
         }
     }
 
@@ -71,7 +71,7 @@ public final class HalfConversions {
         }
         for (; i < count; i++) {
             short h = src.getAtIndex(ValueLayout.JAVA_SHORT, from + i);
-            dst.setAtIndex(ValueLayout.JAVA_FLOAT, to + i, bf16 ? Rounding.fromBf16Bits(h) : Float.float16ToFloat(h));
+            dst.setAtIndex(ValueLayout.JAVA_FLOAT, to + i, bf16 ? HalfArrays.fromBf16Bits(h) : Float.float16ToFloat(h));
         }
     }
 
@@ -104,7 +104,7 @@ public final class HalfConversions {
                 narrowToBf16(FloatVector.fromArray(F, chunk, i)).intoMemorySegment(dst, (to + c0 + i) * 2, ORDER);
             }
             for (; i < n; i++) {
-                dst.setAtIndex(ValueLayout.JAVA_SHORT, to + c0 + i, Rounding.toBf16Bits(chunk[i]));
+                dst.setAtIndex(ValueLayout.JAVA_SHORT, to + c0 + i, HalfArrays.toBf16Bits(chunk[i]));
             }
         }
     }
@@ -121,7 +121,7 @@ public final class HalfConversions {
      */
     public static void floatsToBf16(float[] src, int from, MemorySegment dst, long to, int count) {
         for (int i = 0; i < count; i++) {
-            dst.setAtIndex(ValueLayout.JAVA_SHORT, to + i, Rounding.toBf16Bits(src[from + i]));
+            dst.setAtIndex(ValueLayout.JAVA_SHORT, to + i, HalfArrays.toBf16Bits(src[from + i]));
         }
     }
 

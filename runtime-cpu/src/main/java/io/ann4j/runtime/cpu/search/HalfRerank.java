@@ -66,7 +66,7 @@ final class HalfRerank {
         }
         for (int d = bound; d < depth; d++) {
             short h = db.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, rowFrom + d);
-            s += q[qFrom + d] * (bf16 ? io.ann4j.runtime.cpu.dense.Rounding.fromBf16Bits(h) : Float.float16ToFloat(h));
+            s += q[qFrom + d] * (bf16 ? io.ann4j.compiler.spi.HalfArrays.fromBf16Bits(h) : Float.float16ToFloat(h));
         }
         return s;
     }
@@ -79,7 +79,7 @@ final class HalfRerank {
         }
         for (int d = 0; d < depth; d++) {
             short h = db.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT, (long) d * n + j);
-            row[d] = bf16 ? io.ann4j.runtime.cpu.dense.Rounding.fromBf16Bits(h) : Float.float16ToFloat(h);
+            row[d] = bf16 ? io.ann4j.compiler.spi.HalfArrays.fromBf16Bits(h) : Float.float16ToFloat(h);
         }
     }
 

@@ -3,7 +3,7 @@ package io.ann4j.runtime.cpu.search;
 import io.ann4j.compiler.spi.NativeViews;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ops.ApproxTopK;
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.runtime.cpu.kernel.Kernels;
 import io.ann4j.runtime.cpu.kernel.SideInputs;
 import java.lang.ref.Reference;
@@ -125,7 +125,7 @@ public final class HalfSearch {
 
     /** The queries as a row-major f32 {@code [m, depth]} array (widened from half, transposed if stored {@code [D, M]}). */
     static float[] queries(INDArray lhs, boolean transA, int m, int depth) {
-        INDArray f32 = isHalf(lhs) ? Rounding.halfToFloat(lhs) : NativeViews.dense(lhs);
+        INDArray f32 = isHalf(lhs) ? HalfArrays.halfToFloat(lhs) : NativeViews.dense(lhs);
         if (transA) {
             f32 = f32.transpose().dup('c');
         }

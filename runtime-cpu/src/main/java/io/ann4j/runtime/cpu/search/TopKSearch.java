@@ -78,7 +78,7 @@ public final class TopKSearch {
 
     /** A product operand in the product's dtype (half operands widened bit for bit). */
     static INDArray operand(INDArray a, DataType scores) {
-        INDArray f = HalfSearch.isHalf(a) ? io.ann4j.runtime.cpu.dense.Rounding.halfToFloat(a) : a;
+        INDArray f = HalfSearch.isHalf(a) ? io.ann4j.compiler.spi.HalfArrays.halfToFloat(a) : a;
         return f.dataType() == scores ? f : f.castTo(scores);
     }
 

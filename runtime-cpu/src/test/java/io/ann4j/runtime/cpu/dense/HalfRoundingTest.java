@@ -1,5 +1,6 @@
 package io.ann4j.runtime.cpu.dense;
 
+import io.ann4j.compiler.spi.HalfArrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class HalfRoundingTest {
 
     @Property(tries = 3000, seed = "9")
     void bf16RoundingMatchesTheDefinition(@ForAll("floats") float x) {
-        assertRoundsAsDefined(HalfReference.BF16, x, Rounding.toBf16Bits(x), "bf16");
+        assertRoundsAsDefined(HalfReference.BF16, x, HalfArrays.toBf16Bits(x), "bf16");
     }
 
     @Property(tries = 3000, seed = "9")
@@ -68,14 +69,14 @@ class HalfRoundingTest {
     @Test
     void everyHalfValueWidensExactlyAndRoundTrips() {
         for (int h = 0; h <= 0xffff; h++) {
-            float bf = Rounding.fromBf16Bits((short) h);
+            float bf = HalfArrays.fromBf16Bits((short) h);
             float f16 = Float.float16ToFloat((short) h);
             if (HalfReference.BF16.isNaN(h)) {
                 assertTrue(Float.isNaN(bf));
-                assertTrue(HalfReference.BF16.isNaN(Rounding.toBf16Bits(bf) & 0xffff));
+                assertTrue(HalfReference.BF16.isNaN(HalfArrays.toBf16Bits(bf) & 0xffff));
             } else {
                 assertEquals(HalfReference.BF16.value(h), bf, 0.0, "bf16 " + Integer.toHexString(h));
-                assertEquals(h, Rounding.toBf16Bits(bf) & 0xffff, "bf16 round trip");
+                assertEquals(h, HalfArrays.toBf16Bits(bf) & 0xffff, "bf16 round trip");
             }
             if (HalfReference.F16.isNaN(h)) {
                 assertTrue(Float.isNaN(f16));
@@ -89,11 +90,11 @@ class HalfRoundingTest {
     @Test
     void edgeCasesOfBothFormats() {
         // ties to even: 1 + 2^-8 is halfway between bf16's 1 and 1 + 2^-7
-        assertEquals(0x3f80, Rounding.toBf16Bits(1f + 0x1p-8f) & 0xffff);
-        assertEquals(0x3f82, Rounding.toBf16Bits(1f + 3 * 0x1p-8f) & 0xffff);
+        assertEquals(0x3f80, HalfArrays.toBf16Bits(1f + 0x1p-8f) & 0xffff);
+        assertEquals(0x3f82, HalfArrays.toBf16Bits(1f + 3 * 0x1p-8f) & 0xffff);
         // overflow: bf16's largest finite is 0x7f7f; f32's largest rounds to infinity
-        assertEquals(0x7f80, Rounding.toBf16Bits(Float.MAX_VALUE) & 0xffff);
-        assertEquals(0x7f7f, Rounding.toBf16Bits(Float.intBitsToFloat(0x7f7f7fff)) & 0xffff);
+        assertEquals(0x7f80, HalfArrays.toBf16Bits(Float.MAX_VALUE) & 0xffff);
+        assertEquals(0x7f7f, HalfArrays.toBf16Bits(Float.intBitsToFloat(0x7f7f7fff)) & 0xffff);
         // f16: 65520 is halfway between 65504 and "65536" (infinity) and rounds to infinity
         assertEquals(0x7c00, Float.floatToFloat16(65520f) & 0xffff);
         assertEquals(0x7bff, Float.floatToFloat16(65519.996f) & 0xffff);
@@ -102,9 +103,9 @@ class HalfRoundingTest {
         assertEquals(0x0000, Float.floatToFloat16(0x1p-25f) & 0xffff);
         assertEquals(0x0001, Float.floatToFloat16(0x1.8p-25f) & 0xffff);
         // an f32 subnormal keeps its (rounded) bits in bf16, which shares f32's exponent range
-        assertEquals(0x0001, Rounding.toBf16Bits(Float.intBitsToFloat(0x00010000)) & 0xffff);
-        assertEquals(0x8000, Rounding.toBf16Bits(-Float.MIN_VALUE) & 0xffff);
-        assertEquals(0x8000, Rounding.toBf16Bits(-0f) & 0xffff);
+        assertEquals(0x0001, HalfArrays.toBf16Bits(Float.intBitsToFloat(0x00010000)) & 0xffff);
+        assertEquals(0x8000, HalfArrays.toBf16Bits(-Float.MIN_VALUE) & 0xffff);
+        assertEquals(0x8000, HalfArrays.toBf16Bits(-0f) & 0xffff);
     }
 
     @Test
@@ -112,7 +113,7 @@ class HalfRoundingTest {
         float[] v = {1f + 0x1p-8f, -Float.NaN, Float.NEGATIVE_INFINITY, 0x1p-140f, 70000f, -0f};
         var arr = Nd4j.create(v, new long[] {2, 3}, 'c');
         for (DType t : new DType[] {DType.BF16, DType.F16}) {
-            float[] back = Rounding.halfToFloat(Rounding.floatToHalf(arr, t)).data().asFloat();
+            float[] back = HalfArrays.halfToFloat(HalfArrays.floatToHalf(arr, t)).data().asFloat();
             for (int i = 0; i < v.length; i++) {
                 HalfReference ref = t == DType.BF16 ? HalfReference.BF16 : HalfReference.F16;
                 int bits = ref.round(v[i]);

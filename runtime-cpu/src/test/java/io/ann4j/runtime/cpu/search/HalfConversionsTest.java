@@ -2,7 +2,7 @@ package io.ann4j.runtime.cpu.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,7 +38,7 @@ class HalfConversionsTest {
                     HalfConversions.widen(src, offset, bf16, outSeg, 0, count);
                     for (int i = 0; i < count; i++) {
                         short h = (short) (offset + i);
-                        float expected = bf16 ? Rounding.fromBf16Bits(h) : Float.float16ToFloat(h);
+                        float expected = bf16 ? HalfArrays.fromBf16Bits(h) : Float.float16ToFloat(h);
                         String what = (bf16 ? "bf16 " : "f16 ") + Integer.toHexString(h & 0xffff);
                         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[i + 1]), what);
                         assertEquals(Float.floatToRawIntBits(expected),
@@ -57,7 +57,7 @@ class HalfConversionsTest {
             HalfConversions.f16ToBf16(src, 1, dst, 0, ALL - 1);
             for (int i = 0; i < ALL - 1; i++) {
                 short h = (short) (i + 1);
-                assertEquals(Rounding.toBf16Bits(Float.float16ToFloat(h)), dst.getAtIndex(ValueLayout.JAVA_SHORT, i),
+                assertEquals(HalfArrays.toBf16Bits(Float.float16ToFloat(h)), dst.getAtIndex(ValueLayout.JAVA_SHORT, i),
                         "f16 " + Integer.toHexString(h & 0xffff));
             }
         }
@@ -80,7 +80,7 @@ class HalfConversionsTest {
             MemorySegment dst = arena.allocate(v.length * 2L);
             HalfConversions.floatsToBf16(v, 2, dst, 0, v.length - 2);
             for (int i = 2; i < v.length; i++) {
-                assertEquals(Rounding.toBf16Bits(v[i]), dst.getAtIndex(ValueLayout.JAVA_SHORT, i - 2),
+                assertEquals(HalfArrays.toBf16Bits(v[i]), dst.getAtIndex(ValueLayout.JAVA_SHORT, i - 2),
                         "bf16 of " + v[i] + " (" + Integer.toHexString(Float.floatToRawIntBits(v[i])) + ")");
             }
         }

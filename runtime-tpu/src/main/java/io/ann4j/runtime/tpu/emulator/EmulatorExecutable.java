@@ -7,11 +7,9 @@ import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.ops.ApproxTopK;
 import io.ann4j.compiler.ops.FusedRegion;
-import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.spi.Executable;
-import io.ann4j.runtime.cpu.CpuBackend;
-import io.ann4j.runtime.cpu.dense.Rounding;
-import io.ann4j.runtime.cpu.dense.SortKeyValues;
+import io.ann4j.compiler.interpret.Interpreter;
+import io.ann4j.compiler.spi.HalfArrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs a lowered program as a TPU would, on the CPU: {@code ApproxTopK} by {@link TpuApproxTopK};
- * every other op by the CPU backend, one op at a time (as XLA runs unfused HLO); fused regions
- * op by op through their bodies. Values between ops keep their declared dtypes.
+ * every other op by the compiler's reference interpreter ({@link Interpreter}), one op at a time (as XLA
+ * runs unfused HLO); fused regions op by op through their bodies. Values between ops keep their
+ * declared dtypes. No other backend is loaded: the emulator needs neither ND4J's kernels nor
+ * OpenBLAS or oneDNN.
  */
 final class EmulatorExecutable implements Executable {
     /** One step: the node's inputs to its outputs. */
@@ -85,7 +85,7 @@ final class EmulatorExecutable implements Executable {
         for (Value v : n.inputs()) {
             params.add(b.parameter(v.type()));
         }
-        Executable one = new CpuBackend().compile(b.build(b.add(n.op(), params)), CompileOptions.defaults().withFusion(false));
+        Executable one = Interpreter.of(b.build(b.add(n.op(), params)));
         return one::execute;
     }
 
@@ -96,7 +96,7 @@ final class EmulatorExecutable implements Executable {
         int[] inverse = io.ann4j.compiler.ir.Permutations.inverse(perm);
         boolean half = operand.dtype().isHalf();
         return in -> {
-            INDArray x = half ? Rounding.halfToFloat(in.get(0)) : in.get(0);
+            INDArray x = half ? HalfArrays.halfToFloat(in.get(0)) : in.get(0);
             INDArray moved = x.permute(perm).dup('c');
             long n = moved.size(rank - 1);
             List<INDArray> r = TpuApproxTopK.run(op, operand, moved.reshape('c', moved.length() / Math.max(1, n), n));
@@ -104,7 +104,7 @@ final class EmulatorExecutable implements Executable {
             shape[rank - 1] = r.get(0).size(1);
             INDArray values = r.get(0).reshape('c', shape).permute(inverse).dup('c');
             INDArray indices = r.get(1).reshape('c', shape).permute(inverse).dup('c');
-            return List.of(half ? Rounding.floatToHalf(values, operand.dtype()) : values, indices);
+            return List.of(half ? HalfArrays.floatToHalf(values, operand.dtype()) : values, indices);
         };
     }
 }

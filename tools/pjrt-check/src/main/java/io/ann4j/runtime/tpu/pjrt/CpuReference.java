@@ -4,7 +4,7 @@ import io.ann4j.compiler.ir.DType;
 import io.ann4j.compiler.passes.CompileOptions;
 import io.ann4j.compiler.spi.Executable;
 import io.ann4j.runtime.cpu.CpuBackend;
-import io.ann4j.runtime.cpu.dense.Rounding;
+import io.ann4j.compiler.spi.HalfArrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +31,7 @@ final class CpuReference {
         INDArray q = Nd4j.create(qy, new long[] {p.q(), p.d()}, 'c');
         INDArray d = Nd4j.create(db, new long[] {p.n(), p.d()}, 'c');
         if (dbType != DType.F32) {
-            d = Rounding.floatToHalf(d, dbType);
+            d = HalfArrays.floatToHalf(d, dbType);
         }
         List<INDArray> out = executable.execute(List.of(q, d));
         return new Answer(out.get(0).castTo(DataType.FLOAT).dup('c').reshape(-1).toFloatVector(),

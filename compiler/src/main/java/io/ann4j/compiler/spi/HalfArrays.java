@@ -1,19 +1,18 @@
-package io.ann4j.runtime.cpu.dense;
+package io.ann4j.compiler.spi;
 
 import io.ann4j.compiler.ir.Bf16;
 import io.ann4j.compiler.ir.DType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import io.ann4j.compiler.spi.NativeViews;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Conversions of ND4J arrays to and from the half types with the rounding JAX uses (to nearest,
  * ties to even; NaN's sign kept): bf16 through {@link Bf16}, f16 through the JDK's IEEE
- * conversions.
+ * conversions. Support code that names no backend: the CPU backend and the TPU emulator both use it.
  */
-public final class Rounding {
-    private Rounding() {}
+public final class HalfArrays {
+    private HalfArrays() {}
 
     /** f32 bits rounded to bf16 (the upper 16 bits), ties to even ({@link Bf16#fromFloat}). */
     public static short toBf16Bits(float f) {
