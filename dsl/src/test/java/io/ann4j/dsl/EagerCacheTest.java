@@ -1,5 +1,6 @@
 package io.ann4j.dsl;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -79,6 +79,9 @@ public final class Backends {
                 + " (add a runtime module such as ann4j-runtime-cpu to the class path)");
     }
 
+    /** The system property that names the default backend. */
+    public static final String PROPERTY = "ann4j.backend";
+
     /** The backend named by {@code ann4j.backend}, else the best available one. */
     public static Backend defaultBackend() {
         return get(defaultName());
@@ -98,7 +101,7 @@ public final class Backends {
      * backend follows a change of the property (see {@code Jitted}).
      */
     public static String defaultName() {
-        String named = System.getProperty("ann4j.backend");
+        String named = System.getProperty(PROPERTY);
         if (named != null && !named.isBlank()) {
             return named.trim();
         }

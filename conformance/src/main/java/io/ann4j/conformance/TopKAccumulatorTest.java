@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

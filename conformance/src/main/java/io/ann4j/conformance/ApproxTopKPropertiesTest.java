@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.approxMinK;
@@ -17,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ann4j.compiler.ir.DType;
 import io.ann4j.compiler.ops.ApproxTopKShape;
-import io.ann4j.dsl.Conformance.Target;
+import io.ann4j.conformance.Conformance.Target;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

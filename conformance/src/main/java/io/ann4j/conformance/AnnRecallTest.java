@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.topK;
@@ -6,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ann4j.dsl.Conformance.Target;
+import io.ann4j.conformance.Conformance.Target;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;

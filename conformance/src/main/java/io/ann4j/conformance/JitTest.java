@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import static io.ann4j.dsl.Ops.add;
 import static io.ann4j.dsl.Ops.approxMaxK;
@@ -20,7 +22,7 @@ import io.ann4j.compiler.ir.Node;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ops.FusedRegion;
 import io.ann4j.compiler.ops.Transpose;
-import io.ann4j.dsl.Conformance.Target;
+import io.ann4j.conformance.Conformance.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

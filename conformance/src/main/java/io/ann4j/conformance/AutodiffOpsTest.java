@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import static io.ann4j.dsl.Ops.abs;
 import static io.ann4j.dsl.Ops.add;

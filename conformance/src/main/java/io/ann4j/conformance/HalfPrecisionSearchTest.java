@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import static io.ann4j.dsl.Ops.add;
 import static io.ann4j.dsl.Ops.approxMaxK;
@@ -20,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ann4j.compiler.ir.DType;
-import io.ann4j.dsl.Conformance.Target;
+import io.ann4j.conformance.Conformance.Target;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;

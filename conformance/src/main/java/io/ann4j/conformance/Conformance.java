@@ -1,6 +1,9 @@
-package io.ann4j.dsl;
+package io.ann4j.conformance;
+
+import io.ann4j.dsl.*;
 
 import io.ann4j.compiler.spi.Backends;
+import io.ann4j.compiler.spi.Capabilities;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,28 +21,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What the backend-independent conformance suite runs against, and its shared helpers.
+ * What the conformance kit runs against, and its shared helpers.
  *
- * <p>Every test class is parameterised over {@link #targets()} (or {@link #backends()} where the
- * selection mode cannot matter): one entry per backend found by {@link Backends#available()},
- * and for the {@code cpu} backend one entry per {@code cpu.selection} mode ({@code threshold},
- * the exact default, and {@code bins}, the TPU-style partial reduction). A new backend (the TPU
- * emulator) runs the whole suite by being on the test class path.
+ * <p>The backend under test is the one {@code -Dann4j.backend} names (a backend module's test
+ * phase sets it); without it, every backend found by {@link Backends#available()}. Each backend
+ * runs once per configuration it declares ({@link Capabilities#configurations()}), and the tests
+ * of a promise run only where the backend makes it: the total order of NaN and ties where it
+ * declares {@link Capabilities#totalOrder()}, exact results where a configuration declares
+ * {@code exactTopK}. Nothing here knows a backend by its name.
  */
-final class Conformance {
+public final class Conformance {
     private Conformance() {}
-
-    /** The CPU backend's selection modes. */
-    static final List<String> CPU_SELECTIONS = List.of("threshold", "bins");
 
     /**
      * One configuration of one backend.
      *
-     * @param backend   the backend's name
-     * @param selection the {@code cpu.selection} mode, or {@code null} for backends without one
-     * @param config    what to jit with
+     * @param backend    the backend's name
+     * @param label      the configuration's label, or {@code null} for {@link #backends()}
+     * @param config     what to jit with
+     * @param exact      whether this configuration's approximate top-k is exact
+     * @param totalOrder whether the backend follows the total order of NaN and ties
      */
-    record Target(String backend, String selection, JitConfig config) {
+    public record Target(String backend, String label, JitConfig config, boolean exact, boolean totalOrder) {
         /** The same target with the fusion pass off: the unfused reference path. */
         JitConfig unfused() {
             return config.fuse(false);
@@ -47,51 +50,62 @@ final class Conformance {
 
         /**
          * Whether the backend orders by JAX's emitted comparator (a plain GT/LT: NaN and ties
-         * unordered, -0.0 equal to +0.0) rather than ann4j's total order: the TPU emulator does,
-         * as a TPU would. Tests of the total order's tie and NaN rules skip such backends.
+         * unordered, -0.0 equal to +0.0) rather than ann4j's total order, as a TPU does. Tests of
+         * the total order's tie and NaN rules skip such backends.
          */
         boolean followsJaxComparator() {
-            return backend.startsWith("tpu");
+            return !totalOrder;
         }
 
-        /** Whether the results are known to be exact (the CPU backend's threshold selection). */
+        /** Whether the results are promised exact (a configuration declaring {@code exactTopK}). */
         boolean knownExact() {
-            return "cpu".equals(backend) && "threshold".equals(selection);
+            return exact;
         }
 
         @Override
         public String toString() {
-            return selection == null ? backend : backend + "/" + selection;
+            return label == null ? backend : backend + "/" + label;
         }
     }
 
-    /** Every available backend, each selection mode of the CPU backend separately. */
+    /** The backends under test: the one {@code ann4j.backend} names, else every available one. */
+    static List<String> backendsUnderTest() {
+        String named = System.getProperty(Backends.PROPERTY);
+        if (named != null && !named.isBlank()) {
+            Backends.get(named); // fails, listing the available backends, when it is absent
+            return List.of(named);
+        }
+        List<String> all = Backends.available();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("no ann4j backend on the test class path");
+        }
+        return all;
+    }
+
+    /** Every backend under test, once per configuration it declares. */
     static List<Target> targets() {
         List<Target> out = new ArrayList<>();
-        for (String name : Backends.available()) {
-            JitConfig base = JitConfig.defaults().backend(name);
-            if (name.equals("cpu")) {
-                for (String mode : CPU_SELECTIONS) {
-                    out.add(new Target(name, mode, base.option("cpu.selection", mode)));
+        for (String name : backendsUnderTest()) {
+            Capabilities caps = Backends.get(name).capabilities();
+            for (Capabilities.Configuration c : caps.configurations()) {
+                JitConfig config = JitConfig.defaults().backend(name);
+                for (Map.Entry<String, String> o : new java.util.TreeMap<>(c.options()).entrySet()) {
+                    config = config.option(o.getKey(), o.getValue());
                 }
-            } else {
-                out.add(new Target(name, null, base));
+                out.add(new Target(name, caps.configurations().size() == 1 ? null : c.label(), config, c.exactTopK(),
+                        caps.totalOrder()));
             }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException("no ann4j backend on the test class path");
         }
         return List.copyOf(out);
     }
 
-    /** Every available backend once, with its default options (for tests where selection cannot matter). */
+    /** Every backend under test once, with its default options (for tests where the configuration cannot matter). */
     static List<Target> backends() {
         List<Target> out = new ArrayList<>();
-        for (String name : Backends.available()) {
-            out.add(new Target(name, null, JitConfig.defaults().backend(name)));
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException("no ann4j backend on the test class path");
+        for (String name : backendsUnderTest()) {
+            Capabilities caps = Backends.get(name).capabilities();
+            boolean exactByDefault = caps.configurations().get(0).options().isEmpty() && caps.configurations().get(0).exactTopK();
+            out.add(new Target(name, null, JitConfig.defaults().backend(name), exactByDefault, caps.totalOrder()));
         }
         return List.copyOf(out);
     }
@@ -312,7 +326,7 @@ final class Conformance {
     /** Every available backend's device count now, to put back after a test. */
     static java.util.Map<String, Integer> deviceCounts() {
         java.util.Map<String, Integer> m = new java.util.HashMap<>();
-        for (String b : Backends.available()) {
+        for (String b : backendsUnderTest()) {
             m.put(b, Backends.get(b).devices().count());
         }
         return m;
@@ -320,7 +334,7 @@ final class Conformance {
 
     /** Gives every available backend {@code n} devices for pmap. */
     static void setDeviceCounts(int n) {
-        for (String b : Backends.available()) {
+        for (String b : backendsUnderTest()) {
             Backends.get(b).devices().setCount(n);
         }
     }

@@ -1,4 +1,6 @@
-package io.ann4j.dsl;
+package io.ann4j.runtime.cpu.options;
+
+import io.ann4j.dsl.*;
 
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.dot;
