@@ -1,5 +1,6 @@
 package io.ann4j.cli;
 
+import io.ann4j.dsl.Metric;
 import io.ann4j.cli.io.Format;
 import io.ann4j.cli.io.Hdf5File;
 import io.ann4j.cli.io.Matrix;
@@ -64,7 +65,7 @@ abstract class AbstractSearchCommand implements Callable<Integer> {
         try (Matrix dbm = opts.openDb(opts.db); Matrix qm = opts.openQueries(opts.queries)) {
             opts.checkShapes(dbm, qm);
             SearchSpec s = new SearchSpec(opts.metric(distance, opts.db), opts.k, target, null, opts.backend, opts.devices);
-            boolean cosine = s.metric() == io.ann4j.cli.search.Metric.COSINE;
+            boolean cosine = s.metric() == io.ann4j.dsl.Metric.COSINE;
             Queries queries = Queries.load(qm, opts.nanPolicy(), cosine);
             Database db = opts.database(dbm, dt, s.metric());
             double prepared = (System.nanoTime() - t0) / 1e9;

@@ -11,7 +11,7 @@ import io.ann4j.cli.io.Matrices;
 import io.ann4j.cli.io.Matrix;
 import io.ann4j.cli.search.BlockSearch;
 import io.ann4j.cli.search.Database;
-import io.ann4j.cli.search.Metric;
+import io.ann4j.dsl.Metric;
 import io.ann4j.cli.search.Neighbors;
 import io.ann4j.cli.search.Queries;
 import io.ann4j.cli.search.SearchSpec;

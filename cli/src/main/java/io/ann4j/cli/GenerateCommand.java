@@ -1,5 +1,6 @@
 package io.ann4j.cli;
 
+import io.ann4j.cli.search.MetricNames;
 import io.ann4j.cli.io.ArrayMatrix;
 import io.ann4j.cli.io.AtomicOutput;
 import io.ann4j.cli.io.Format;
@@ -7,7 +8,7 @@ import io.ann4j.cli.io.MatrixWriter;
 import io.ann4j.cli.io.Table;
 import io.ann4j.cli.search.BlockSearch;
 import io.ann4j.cli.search.Database;
-import io.ann4j.cli.search.Metric;
+import io.ann4j.dsl.Metric;
 import io.ann4j.cli.search.NanPolicy;
 import io.ann4j.cli.search.Neighbors;
 import io.ann4j.cli.search.Queries;
@@ -76,7 +77,7 @@ final class GenerateCommand implements Callable<Integer> {
         if ((long) n * dim > Integer.MAX_VALUE / 2) {
             throw new BadInputException("--n " + n + " x --dim " + dim + " is too large to generate in memory; expected n x dim < 2^30");
         }
-        Metric metric = Metric.ofAnnBenchmarks(out, distance);
+        Metric metric = MetricNames.ofAnnBenchmarks(out, distance);
         if (Format.of(out, null, null) != Format.HDF5) {
             throw new BadInputException(out, "generate writes ann-benchmarks files; expected a .hdf5 name");
         }

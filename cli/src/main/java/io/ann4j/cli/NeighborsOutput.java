@@ -64,7 +64,7 @@ final class NeighborsOutput {
                     Map<String, Table> sets = new LinkedHashMap<>();
                     sets.put("neighbors", ids);
                     sets.put("distances", Table.ofFloats(n.queries(), n.k(), n.distances()));
-                    MatrixWriter.writeHdf5(tmp, sets, Map.of("distance", n.metric().annBenchmarksName()));
+                    MatrixWriter.writeHdf5(tmp, sets, Map.of("distance", io.ann4j.cli.search.MetricNames.annBenchmarksName(n.metric())));
                 }
                 case CSV -> {
                     int[] cells = new int[n.queries() * n.k() * 3];

@@ -1,10 +1,11 @@
 package io.ann4j.cli;
 
+import io.ann4j.cli.search.MetricNames;
 import io.ann4j.cli.io.Format;
 import io.ann4j.cli.io.Matrices;
 import io.ann4j.cli.io.Matrix;
 import io.ann4j.cli.search.Database;
-import io.ann4j.cli.search.Metric;
+import io.ann4j.dsl.Metric;
 import io.ann4j.cli.search.NanPolicy;
 import io.ann4j.compiler.spi.Backends;
 import java.nio.file.Path;
@@ -54,9 +55,9 @@ public final class SearchOptions {
     /** The metric: the option, else the HDF5 file's attribute, else l2. */
     Metric metric(String hdf5Distance, Path hdf5) {
         if (metric != null) {
-            return Metric.parse(metric);
+            return MetricNames.parse(metric);
         }
-        return hdf5Distance != null ? Metric.ofAnnBenchmarks(hdf5, hdf5Distance) : Metric.L2;
+        return hdf5Distance != null ? MetricNames.ofAnnBenchmarks(hdf5, hdf5Distance) : Metric.L2;
     }
 
     NanPolicy nanPolicy() {
@@ -75,7 +76,7 @@ public final class SearchOptions {
             throw new BadInputException("--block-rows " + blockRows + " is not positive; expected ROWS >= 1");
         }
         if (metric != null) {
-            Metric.parse(metric);
+            MetricNames.parse(metric);
         }
         nanPolicy();
         if (backend != null && !Backends.available().contains(backend)) {

@@ -11,7 +11,7 @@ import io.ann4j.dsl.Jitted;
 import io.ann4j.dsl.Tensor;
 import io.ann4j.dsl.TopK;
 import io.ann4j.spark.DistributedIndex;
-import io.ann4j.spark.Metric;
+import io.ann4j.dsl.Metric;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,5 +1,6 @@
 package io.ann4j.spark;
 
+import io.ann4j.dsl.Metric;
 import io.ann4j.compiler.ir.Graph;
 import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Tensor;

@@ -1,5 +1,6 @@
 package io.ann4j.spark;
 
+import io.ann4j.dsl.Metric;
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.approxMinK;
 

@@ -1,5 +1,6 @@
 package io.ann4j.spark;
 
+import io.ann4j.dsl.Metric;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

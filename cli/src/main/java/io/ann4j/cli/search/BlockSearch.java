@@ -1,5 +1,6 @@
 package io.ann4j.cli.search;
 
+import io.ann4j.dsl.Metric;
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.approxMinK;
 import static io.ann4j.dsl.Ops.neg;

@@ -1,5 +1,7 @@
 package io.ann4j.cli.search;
 
+import io.ann4j.dsl.Metric;
+
 /**
  * A search's result: per query, {@code k} database row ids, best first, and their distances
  * ({@link Metric#distance}; smaller is better). Queries that were skipped, and slots for which the

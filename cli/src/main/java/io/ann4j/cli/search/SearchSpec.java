@@ -1,5 +1,7 @@
 package io.ann4j.cli.search;
 
+import io.ann4j.dsl.Metric;
+
 /**
  * What a search computes.
  *
