@@ -307,15 +307,9 @@ public final class Conformance {
         return Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
     }
 
-    /** The ND4J type of an IR dtype. */
+    /** The ND4J type an IR dtype is stored in ({@link io.ann4j.compiler.spi.StorageTypes}). */
     static DataType dataType(io.ann4j.compiler.ir.DType t) {
-        return switch (t) {
-            case F32 -> DataType.FLOAT;
-            case F64 -> DataType.DOUBLE;
-            case F16 -> DataType.HALF;
-            case BF16 -> DataType.BFLOAT16;
-            case I32 -> DataType.INT;
-        };
+        return io.ann4j.compiler.spi.StorageTypes.storageType(t);
     }
 
     /** The floating dtypes JAX's ann tests run on ({@code jtu.dtypes.all_floating}). */

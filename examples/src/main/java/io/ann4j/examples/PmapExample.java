@@ -22,7 +22,6 @@ import io.ann4j.dsl.PmapSpec;
 import io.ann4j.dsl.Tensor;
 import io.ann4j.dsl.TopK;
 import io.ann4j.dsl.TopKAccumulator;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -124,15 +123,14 @@ public final class PmapExample {
                 Ann.recall(acc.result().indicesArray(), truth.indicesArray()));
     }
 
+    /** Times {@code runs} calls after a first one that traces and compiles ({@link MipsExample#median}). */
     private static double median(int runs, Runnable body) {
-        body.run();
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
+        double[] ms = new double[runs + 1];
+        for (int i = 0; i <= runs; i++) {
             long t0 = System.nanoTime();
             body.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        Arrays.sort(ms);
-        return ms[runs / 2];
+        return MipsExample.median(ms, runs + 1);
     }
 }

@@ -214,18 +214,6 @@ final class CpuExecutable implements Executable {
 
     /** A top-k over any axis: moved last, run row by row, moved back. */
     private static Step topK(Op op, TensorType operand, int axis, String selection) {
-        int rank = operand.rank();
-        int[] perm = io.ann4j.compiler.ir.Permutations.moveLast(rank, axis);
-        int[] inverse = io.ann4j.compiler.ir.Permutations.inverse(perm);
-        return in -> {
-            INDArray x = in.get(0).permute(perm).dup('c');
-            long n = x.size(rank - 1);
-            long rows = x.length() / Math.max(1, n);
-            List<INDArray> r = TopKSearch.rows(op, operand, x.reshape('c', rows, n), selection);
-            long[] shape = x.shape().clone();
-            shape[rank - 1] = r.get(0).size(1);
-            return List.of(r.get(0).reshape('c', shape).permute(inverse).dup('c'),
-                    r.get(1).reshape('c', shape).permute(inverse).dup('c'));
-        };
+        return in -> io.ann4j.compiler.spi.AlongAxis.apply(in.get(0), axis, rows -> TopKSearch.rows(op, operand, rows, selection));
     }
 }

@@ -1,6 +1,5 @@
 package io.ann4j.runtime.cpu.dense;
 
-import io.ann4j.compiler.ir.Permutations;
 import io.ann4j.compiler.ops.TotalOrder;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,14 +13,13 @@ public final class SortKeyValues {
     private SortKeyValues() {}
 
     public static List<INDArray> sort(INDArray keys, INDArray values, int dimension) {
-        int rank = keys.rank();
-        int[] perm = Permutations.moveLast(rank, dimension);
-        INDArray k = keys.permute(perm).dup('c');
-        INDArray v = values.permute(perm).dup('c');
-        long n = k.size(rank - 1);
-        long rowsCount = n == 0 ? 0 : k.length() / n;
-        INDArray k2 = k.reshape('c', rowsCount, n);
-        INDArray v2 = v.reshape('c', rowsCount, n);
+        return io.ann4j.compiler.spi.AlongAxis.apply(List.of(keys, values), dimension, kv -> sortRows(kv.get(0), kv.get(1)));
+    }
+
+    /** Each row of {@code [rows, n]} keys sorted, its values carried along. */
+    private static List<INDArray> sortRows(INDArray k2, INDArray v2) {
+        long rowsCount = k2.size(0);
+        long n = k2.size(1);
         INDArray kOut = k2.dup('c');
         INDArray vOut = v2.dup('c');
         Long[] order = new Long[(int) n];
@@ -39,9 +37,7 @@ public final class SortKeyValues {
                 vOut.putScalar(r, i, v2.getDouble(r, src));
             }
         }
-        int[] inverse = Permutations.inverse(perm);
-        return List.of(kOut.reshape('c', k.shape()).permute(inverse).dup('c'),
-                vOut.reshape('c', v.shape()).permute(inverse).dup('c'));
+        return List.of(kOut, vOut);
     }
 
     private static long key(INDArray k, long r, int i) {

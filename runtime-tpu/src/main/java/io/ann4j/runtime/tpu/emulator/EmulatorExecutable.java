@@ -90,21 +90,12 @@ final class EmulatorExecutable implements Executable {
     }
 
     private static Step approxTopK(ApproxTopK op, TensorType operand) {
-        int rank = operand.rank();
-        int axis = op.params().axis(rank);
-        int[] perm = io.ann4j.compiler.ir.Permutations.moveLast(rank, axis);
-        int[] inverse = io.ann4j.compiler.ir.Permutations.inverse(perm);
+        int axis = op.params().axis(operand.rank());
         boolean half = operand.dtype().isHalf();
         return in -> {
             INDArray x = half ? HalfArrays.halfToFloat(in.get(0)) : in.get(0);
-            INDArray moved = x.permute(perm).dup('c');
-            long n = moved.size(rank - 1);
-            List<INDArray> r = TpuApproxTopK.run(op, operand, moved.reshape('c', moved.length() / Math.max(1, n), n));
-            long[] shape = moved.shape().clone();
-            shape[rank - 1] = r.get(0).size(1);
-            INDArray values = r.get(0).reshape('c', shape).permute(inverse).dup('c');
-            INDArray indices = r.get(1).reshape('c', shape).permute(inverse).dup('c');
-            return List.of(half ? HalfArrays.floatToHalf(values, operand.dtype()) : values, indices);
+            List<INDArray> r = io.ann4j.compiler.spi.AlongAxis.apply(x, axis, rows -> TpuApproxTopK.run(op, operand, rows));
+            return List.of(half ? HalfArrays.floatToHalf(r.get(0), operand.dtype()) : r.get(0), r.get(1));
         };
     }
 }
