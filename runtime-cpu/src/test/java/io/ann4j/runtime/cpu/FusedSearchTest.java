@@ -71,21 +71,24 @@ class FusedSearchTest {
         }
     }
 
-    /** Batches the small-batch kernel serves by default, on the gemm tiles ({@code ann4j.cpu.smallBatch=false}). */
+    /** Batches the small-batch kernel serves by default, on the gemm tiles ({@code cpu.smallBatch=false}). */
     @ParameterizedTest(name = "Q={0} N={1} D={2} k={3}")
     @MethodSource("shapes")
     void smallBatchesAreExactOnTheTilesToo(int q, int n, int d, int k) {
         org.junit.jupiter.api.Assumptions.assumeTrue(q >= SmallBatchTiles.MIN_QUERIES && q <= SmallBatchTiles.MAX_QUERIES,
                 "a batch the small-batch kernel serves");
-        String before = System.getProperty("ann4j.cpu.smallBatch");
-        System.setProperty("ann4j.cpu.smallBatch", "false");
-        try {
-            thresholdSearchIsExactOnEveryPath(q, n, d, k);
-        } finally {
-            if (before == null) {
-                System.clearProperty("ann4j.cpu.smallBatch");
-            } else {
-                System.setProperty("ann4j.cpu.smallBatch", before);
+        for (boolean max : new boolean[] {true, false}) {
+            for (boolean l2 : new boolean[] {false, true}) {
+                Case c = new Case(q, n, d, k, max, l2, false, 1.0f, 11L * q + n);
+                List<INDArray> out = c.run("threshold", "false");
+                int[][] idx = out.get(1).toIntMatrix();
+                float[][] val = out.get(0).toFloatMatrix();
+                for (int r = 0; r < q; r++) {
+                    assertArrayEquals(c.expected(r, k), idx[r], "row " + r + " max=" + max + " l2=" + l2 + " on the tiles");
+                    for (int i = 0; i < k; i++) {
+                        assertEquals(c.score(r, idx[r][i]), val[r][i], "value at " + r + "," + i);
+                    }
+                }
             }
         }
     }
@@ -166,6 +169,11 @@ class FusedSearchTest {
         }
 
         List<INDArray> run(String selection) {
+            return run(selection, "true");
+        }
+
+        /** @param smallBatch {@code cpu.smallBatch} */
+        List<INDArray> run(String selection, String smallBatch) {
             GraphBuilder b = new GraphBuilder();
             Value x = b.parameter(TensorType.of(DType.F32, q, d));
             Value y = b.parameter(TensorType.of(DType.F32, n, d));
@@ -177,7 +185,8 @@ class FusedSearchTest {
             }
             Graph g = Pipeline.optimize(b.build(b.add(op, List.of(s))), CompileOptions.defaults());
             assertTrue(g.nodes().stream().anyMatch(nd -> nd.op() instanceof FusedRegion), "the search must fuse: " + g);
-            return new CpuBackend().compile(g, CompileOptions.defaults().with("cpu.selection", selection))
+            return new CpuBackend().compile(g, CompileOptions.defaults().with("cpu.selection", selection)
+                            .with(io.ann4j.runtime.cpu.search.SearchOptions.SMALL_BATCH, smallBatch))
                     .execute(List.of(Nd4j.create(qy, new long[] {q, d}, 'c'), Nd4j.create(db, new long[] {n, d}, 'c'),
                             Nd4j.create(half, new long[] {n}, 'c')));
         }

@@ -55,7 +55,7 @@ class HalfSearchTest {
                 for (boolean transposed : new boolean[] {false, true}) {
                     boolean l2 = transposed; // the L2 epilogue on one layout, plain MIPS on the other
                     Search s = new Search(q, n, d, k, l2, transposed, 31L * q + n + d);
-                    List<INDArray> out = withProduct(product, () -> s.run(half, "auto"));
+                    List<INDArray> out = s.run(half, "auto", product.equals("bf16") ? "auto" : "converted");
                     int[][] idx = out.get(1).toIntMatrix();
                     float[][] val = out.get(0).toFloatMatrix();
                     for (int r = 0; r < q; r++) {
@@ -80,20 +80,6 @@ class HalfSearchTest {
         int[][] idx = out.get(1).toIntMatrix();
         for (int r = 0; r < q; r++) {
             assertArrayEquals(s.expected(r, k), idx[r], "row " + r);
-        }
-    }
-
-    static <T> T withProduct(String product, java.util.function.Supplier<T> body) {
-        String before = System.getProperty("ann4j.cpu.half");
-        System.setProperty("ann4j.cpu.half", product);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty("ann4j.cpu.half");
-            } else {
-                System.setProperty("ann4j.cpu.half", before);
-            }
         }
     }
 
@@ -132,6 +118,11 @@ class HalfSearchTest {
         }
 
         List<INDArray> run(DType half, String candidates) {
+            return run(half, candidates, "auto");
+        }
+
+        /** @param product {@code cpu.half}: {@code auto} (the bf16 gemm where the CPU has it) or {@code converted} */
+        List<INDArray> run(DType half, String candidates, String product) {
             GraphBuilder b = new GraphBuilder();
             Value x = b.parameter(TensorType.of(DType.F32, q, d));
             Value y = b.parameter(transposed ? TensorType.of(half, d, n) : TensorType.of(half, n, d));
@@ -145,7 +136,8 @@ class HalfSearchTest {
             assertTrue(g.nodes().stream().anyMatch(nd -> nd.op() instanceof FusedRegion), "the search must fuse: " + g);
             INDArray dbArray = Nd4j.create(db, new long[] {n, d}, 'c');
             INDArray stored = HalfArrays.floatToHalf(transposed ? dbArray.transpose().dup('c') : dbArray, half);
-            return new CpuBackend().compile(g, CompileOptions.defaults().with(HalfSearch.CANDIDATES_OPTION, candidates))
+            return new CpuBackend().compile(g, CompileOptions.defaults().with(HalfSearch.CANDIDATES_OPTION, candidates)
+                            .with(io.ann4j.runtime.cpu.search.SearchOptions.HALF, product))
                     .execute(List.of(Nd4j.create(qy, new long[] {q, d}, 'c'), stored,
                             Nd4j.create(halfNorms, new long[] {n}, 'c')));
         }

@@ -130,8 +130,8 @@ public final class GemmTiles implements TileSource {
      * packs its operands again). With 1024 queries or fewer a batch is one block whose workers take
      * database slices, so the database is read once.
      */
-    private static final int TILE_ROWS = Integer.getInteger("ann4j.cpu.tileRows", 1024);
-    private static final int TILE_COLS = Integer.getInteger("ann4j.cpu.tileCols", 1024);
+    private static final int TILE_ROWS = CpuDefaults.TILE_ROWS;
+    private static final int TILE_COLS = CpuDefaults.TILE_COLS;
 
     /**
      * One query alone in the process (no pmap device sharing the cores): one gemv call on
@@ -147,7 +147,7 @@ public final class GemmTiles implements TileSource {
         return !f64 && rowsHint == 1 && GEMV_THREADS && CpuDevices.threadShare() >= SearchRun.threads();
     }
 
-    private static final boolean GEMV_THREADS = !"workers".equals(System.getProperty("ann4j.cpu.gemv"));
+    private static final boolean GEMV_THREADS = !CpuDefaults.GEMV_ON_WORKERS;
 
     @Override
     public boolean usesOpenBlas() {

@@ -25,7 +25,7 @@ public final class HalfGemmTiles implements TileSource {
     private static final int TRANS = 112;
 
     /** {@code -Dann4j.cpu.halfRowDots=false} sends one query to oneDNN too (for comparisons); read once, not per tile. */
-    private static final boolean ROW_DOTS = !"false".equals(System.getProperty("ann4j.cpu.halfRowDots"));
+    private static final boolean ROW_DOTS = CpuDefaults.HALF_ROW_DOTS;
 
     private final MemorySegment queries;
     private final MemorySegment db;
@@ -171,7 +171,7 @@ public final class HalfGemmTiles implements TileSource {
 
     @Override
     public int blockRows() {
-        return Integer.getInteger("ann4j.cpu.halfTileRows", 512);
+        return CpuDefaults.HALF_TILE_ROWS;
     }
 
     /**
@@ -181,6 +181,6 @@ public final class HalfGemmTiles implements TileSource {
      */
     @Override
     public int tileCols() {
-        return m <= 64 ? 8192 : Integer.getInteger("ann4j.cpu.halfTileCols", 1024);
+        return m <= 64 ? 8192 : CpuDefaults.HALF_TILE_COLS;
     }
 }

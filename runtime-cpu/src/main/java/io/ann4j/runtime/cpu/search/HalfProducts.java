@@ -10,7 +10,7 @@ package io.ann4j.runtime.cpu.search;
  *   <li>{@code converted-f32}: each database tile widened to f32 (exact) and multiplied by the f32
  *   product; the path of CPUs without those instructions, and of exact searches.</li>
  * </ul>
- * The system property {@code ann4j.cpu.half=converted} forces the second (for comparisons).
+ * The option {@value SearchOptions#HALF} {@code = converted} (default {@code ann4j.cpu.half}) forces the second (for comparisons).
  */
 public final class HalfProducts {
     /** The bench's {@code path} names. */
@@ -31,14 +31,19 @@ public final class HalfProducts {
         return CpuFeatures.hasAny(cpu, "avx512_bf16", "amx_bf16");
     }
 
-    /** Whether approximate searches over a half database run on the bf16 gemm. */
+    /** Whether approximate searches over a half database run on the bf16 gemm, by default ({@link CpuDefaults#HALF}). */
     public static boolean usesBf16Gemm() {
-        return usesBf16Gemm(BF16_INSTRUCTIONS, OneDnn.available(), System.getProperty("ann4j.cpu.half"));
+        return usesBf16Gemm(CpuDefaults.HALF);
+    }
+
+    /** Whether they do with {@value SearchOptions#HALF} set to {@code half} ({@code auto} or {@code converted}). */
+    static boolean usesBf16Gemm(String half) {
+        return usesBf16Gemm(BF16_INSTRUCTIONS, OneDnn.available(), half);
     }
 
     /** The rule of {@link #usesBf16Gemm()}, for any CPU (tests fake the features). */
-    static boolean usesBf16Gemm(boolean bf16Instructions, boolean oneDnn, String halfProperty) {
-        return bf16Instructions && oneDnn && !"converted".equals(halfProperty);
+    static boolean usesBf16Gemm(boolean bf16Instructions, boolean oneDnn, String half) {
+        return bf16Instructions && oneDnn && !"converted".equals(half);
     }
 
     /** The path an approximate search over a half database takes here. */

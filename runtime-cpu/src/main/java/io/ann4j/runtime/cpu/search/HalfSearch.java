@@ -72,9 +72,11 @@ public final class HalfSearch {
      *
      * @param candidateOption {@code auto} or a candidate count per query (below the output size
      *                        means the output size: no re-ranking beyond the answer)
+     * @param half            {@value SearchOptions#HALF}: {@code auto} (the bf16 gemm where the CPU
+     *                        has it) or {@code converted} (tiles widened to f32)
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode,
-                                       String candidateOption) {
+                                       String candidateOption, String half) {
         INDArray rhs = NativeViews.dense(inputs.get(plan.rhsInput()));
         int m = scoreType.dim(0);
         int n = scoreType.dim(1);
@@ -82,7 +84,7 @@ public final class HalfSearch {
         float[] queries = queries(inputs.get(plan.lhsInput()), plan.transA(), m, depth);
         SelectionPlan selection = SelectionPlan.of(plan.reduction(), scoreType, mode, true);
         boolean exact = !(plan.reduction() instanceof ApproxTopK a) || !(a.planningRecall() < 1.0);
-        boolean bf16Gemm = !exact && HalfProducts.usesBf16Gemm();
+        boolean bf16Gemm = !exact && HalfProducts.usesBf16Gemm(half);
         int outSize = selection.outSize();
         int c = outSize;
         if (bf16Gemm) {

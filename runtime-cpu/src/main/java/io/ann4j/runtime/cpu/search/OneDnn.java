@@ -76,7 +76,7 @@ public final class OneDnn {
 
     /** Whether oneDNN loaded (and {@code ann4j.cpu.gemm} does not ask for OpenBLAS). */
     public static boolean available() {
-        return FAILURE == null && !"openblas".equals(System.getProperty("ann4j.cpu.gemm"));
+        return FAILURE == null && !CpuDefaults.OPENBLAS_ONLY;
     }
 
     /**

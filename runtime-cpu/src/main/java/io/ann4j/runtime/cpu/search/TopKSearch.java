@@ -26,8 +26,7 @@ public final class TopKSearch {
      * {@code [M, outSize]}.
      */
     public static List<INDArray> fused(RegionPlan plan, List<INDArray> inputs, TensorType scoreType, String mode) {
-        return fused(plan, inputs, scoreType, new SearchOptions(mode, "auto", "auto", "auto",
-                SearchOptions.DEFAULTS.scaling()));
+        return fused(plan, inputs, scoreType, SearchOptions.DEFAULTS.withSelection(mode).withProduct("auto"));
     }
 
     /**
@@ -46,7 +45,7 @@ public final class TopKSearch {
             }
         }
         if (HalfSearch.isHalf(inputs.get(plan.rhsInput())) && scoreType.dtype() != io.ann4j.compiler.ir.DType.F64) {
-            return HalfSearch.fused(plan, inputs, scoreType, mode, options.halfCandidates());
+            return HalfSearch.fused(plan, inputs, scoreType, mode, options.halfCandidates(), options.half());
         }
         DataType scores = scoreType.dtype() == io.ann4j.compiler.ir.DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
         INDArray lhs = NativeViews.dense(operand(inputs.get(plan.lhsInput()), scores));
@@ -57,7 +56,7 @@ public final class TopKSearch {
         SelectionPlan selection = SelectionPlan.of(plan.reduction(), scoreType, mode, !f64);
         SideInputs sides = sides(plan, inputs, f64);
         TileScanner scanner = scanner(plan.epilogue(), selection.isMax(), f64);
-        TileSource tiles = useSmallBatchKernel(plan.transA(), plan.transB(), m, f64)
+        TileSource tiles = useSmallBatchKernel(plan.transA(), plan.transB(), m, f64, options.smallBatch())
                 ? new SmallBatchTiles(lhs, rhs, plan.depth())
                 : new GemmTiles(lhs, plan.transA(), rhs, plan.transB(), plan.depth());
         SearchRun.Result r = BlasThreads.singleThreadedFor(tiles, () -> SearchRun.run(m, n, tiles, scanner, sides, selection));
@@ -104,11 +103,11 @@ public final class TopKSearch {
      * D=128 on a Zen 4, against oneDNN's tiles: Q=4 38.5 against 42.8 ms, Q=6 37.1 against 45.3,
      * Q=8 36.7 against 47.7 (128- and 256-bit lanes), Q=16 49.9 against 78.7, Q=32 68.9 against
      * 97.3, Q=64 120 against 135.5; at Q=2 the tiles win (30.7 against 34.8).
-     * {@code -Dann4j.cpu.smallBatch=false} keeps every batch on the tiles.
+     * {@value SearchOptions#SMALL_BATCH} {@code = false} keeps every batch on the tiles.
      */
-    static boolean useSmallBatchKernel(boolean transA, boolean transB, int queries, boolean f64) {
-        return !f64 && queries >= SmallBatchTiles.MIN_QUERIES && queries <= SmallBatchTiles.MAX_QUERIES && !transA
-                && transB && !"false".equals(System.getProperty("ann4j.cpu.smallBatch"));
+    static boolean useSmallBatchKernel(boolean transA, boolean transB, int queries, boolean f64, boolean smallBatch) {
+        return smallBatch && !f64 && queries >= SmallBatchTiles.MIN_QUERIES && queries <= SmallBatchTiles.MAX_QUERIES
+                && !transA && transB;
     }
 
     /**
@@ -119,7 +118,7 @@ public final class TopKSearch {
         if (queries == 1) {
             return "openblas gemv";
         }
-        if (useSmallBatchKernel(false, true, queries, false)) {
+        if (useSmallBatchKernel(false, true, queries, false, CpuDefaults.SMALL_BATCH)) {
             return "small-batch kernel";
         }
         return (GemmTiles.usesOneDnn(queries, rows, depth, false) ? "onednn" : "openblas") + " tiles";
