@@ -1,0 +1,447 @@
+package io.ann4j.langchain4j;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.EmbeddingSearchResult;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.RelevanceScore;
+import dev.langchain4j.store.embedding.filter.Filter;
+import io.ann4j.dsl.JitConfig;
+import io.ann4j.dsl.TopK;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A LangChain4j {@link EmbeddingStore} on ann4j's fused search, embedded in the process (no server).
+ *
+ * <ul>
+ *   <li><b>Search</b>: cosine similarity, scored as LangChain4j scores it
+ *   ({@link RelevanceScore#fromCosineSimilarity}), with {@code maxResults}, {@code minScore} and a
+ *   metadata {@code filter}. The filter narrows the rows before the top-k, as a bias fused into
+ *   the search pass, so a search returns {@code maxResults} matches whenever that many rows pass
+ *   the filter.</li>
+ *   <li><b>Growth</b>: embeddings are appended in amortised O(1) (a million single adds copy each row
+ *   about twice), off the Java heap.</li>
+ *   <li><b>Removal</b>: removed rows are masked at once and dropped by a compaction once they
+ *   exceed a quarter of the rows, so searches do not scan dead rows for ever.</li>
+ *   <li><b>Concurrency</b>: adds and removes take a lock; a search reads one immutable snapshot
+ *   and sees the store as it was when the search began, whatever is written meanwhile.</li>
+ *   <li><b>Persistence</b>: {@link #save(Path)} writes a new generation of the directory and switches
+ *   to it atomically; {@link #load(Path)} reads the last complete one ({@link StoreFiles}).</li>
+ * </ul>
+ *
+ * <p>Options ({@link #builder()}): the recall target of the search (default 1: exact) and whether an
+ * approximate search may score with int8 products (where the CPU has VNNI; the candidates are
+ * re-ranked exactly).
+ */
+public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
+    /** Compaction runs when removed rows exceed this share of the rows. */
+    static final double COMPACT_AT = 0.25;
+
+    private final Object writeLock = new Object();
+    private final CosineSearch search;
+    private final FilterIndex filters = new FilterIndex();
+    private final double recallTarget;
+    private final boolean int8;
+    /** The latest snapshot: what a search begun now sees. */
+    private volatile Snapshot snapshot = Snapshot.empty(0);
+    /** Writer-only: the row of each live id. */
+    private final Map<String, Integer> rowOf = new HashMap<>();
+
+    private Ann4jEmbeddingStore(Builder b) {
+        this.recallTarget = b.recallTarget;
+        this.int8 = b.int8;
+        JitConfig config = JitConfig.defaults().option("cpu.product", b.int8 ? "auto" : "f32");
+        this.search = new CosineSearch(b.recallTarget, config);
+    }
+
+    /** A store with the defaults: exact search, no int8 products. */
+    public Ann4jEmbeddingStore() {
+        this(builder());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The store's options. */
+    public static final class Builder {
+        private double recallTarget = 1.0;
+        private boolean int8;
+
+        private Builder() {}
+
+        /** The search's recall target in (0, 1]; 1 (the default) is exact. */
+        public Builder recallTarget(double target) {
+            if (!(target > 0 && target <= 1)) {
+                throw new IllegalArgumentException("recallTarget must be in (0, 1], got " + target);
+            }
+            this.recallTarget = target;
+            return this;
+        }
+
+        /** Whether an approximate search (recall target below 1) may score with int8 products and re-rank exactly. */
+        public Builder int8(boolean enabled) {
+            this.int8 = enabled;
+            return this;
+        }
+
+        public Ann4jEmbeddingStore build() {
+            return new Ann4jEmbeddingStore(this);
+        }
+    }
+
+    // ---- adding ----
+
+    @Override
+    public String add(Embedding embedding) {
+        String id = UUID.randomUUID().toString();
+        add(id, embedding);
+        return id;
+    }
+
+    @Override
+    public void add(String id, Embedding embedding) {
+        addAll(List.of(id), List.of(embedding), null);
+    }
+
+    @Override
+    public String add(Embedding embedding, TextSegment segment) {
+        String id = UUID.randomUUID().toString();
+        addAll(List.of(id), List.of(embedding), java.util.Collections.singletonList(segment));
+        return id;
+    }
+
+    @Override
+    public List<String> addAll(List<Embedding> embeddings) {
+        List<String> ids = generateIds(embeddings.size());
+        addAll(ids, embeddings, null);
+        return ids;
+    }
+
+    @Override
+    public List<String> addAll(List<Embedding> embeddings, List<TextSegment> segments) {
+        List<String> ids = generateIds(embeddings.size());
+        addAll(ids, embeddings, segments);
+        return ids;
+    }
+
+    /**
+     * Adds rows with the given ids; an id already in the store is replaced. {@code segments} may be
+     * null (no segments) or hold null entries. Every argument is checked before anything is added.
+     */
+    @Override
+    public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
+        if (ids == null || embeddings == null || ids.size() != embeddings.size()
+                || (segments != null && segments.size() != embeddings.size())) {
+            throw new IllegalArgumentException("addAll: ids (" + (ids == null ? "null" : ids.size()) + "), embeddings ("
+                    + (embeddings == null ? "null" : embeddings.size()) + ") and segments ("
+                    + (segments == null ? "none" : segments.size()) + ") must have the same size");
+        }
+        synchronized (writeLock) {
+            Snapshot s = snapshot;
+            int dim = s.dim();
+            for (int i = 0; i < embeddings.size(); i++) {
+                dim = check(ids.get(i), embeddings.get(i), dim, i);
+            }
+            RowBuffer vectors = s.vectors() == null ? new RowBuffer(dim, embeddings.size()) : s.vectors();
+            RowBuffer units = s.units() == null ? new RowBuffer(dim, embeddings.size()) : s.units();
+            String[] idArray = s.ids();
+            TextSegment[] segArray = s.segments();
+            BitSet dead = s.dead();
+            boolean deadCopied = false;
+            int rows = s.rows();
+            int live = s.live();
+            for (int i = 0; i < embeddings.size(); i++) {
+                String id = ids.get(i);
+                Integer old = rowOf.get(id);
+                if (old != null) {
+                    if (!deadCopied) {
+                        dead = (BitSet) dead.clone();
+                        deadCopied = true;
+                    }
+                    dead.set(old);
+                    live--;
+                }
+                if (rows == idArray.length) {
+                    int cap = Math.max(16, rows * 2);
+                    idArray = Arrays.copyOf(idArray, cap);
+                    segArray = Arrays.copyOf(segArray, cap);
+                }
+                float[] v = embeddings.get(i).vector();
+                vectors.append(v);
+                units.append(unit(v));
+                idArray[rows] = id;
+                segArray[rows] = segments == null ? null : segments.get(i);
+                rowOf.put(id, rows);
+                rows++;
+                live++;
+            }
+            publish(new Snapshot(rows, live, vectors, units, units.view(rows), idArray, segArray, dead, s.epoch()));
+        }
+    }
+
+    private static int check(String id, Embedding e, int dim, int i) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("add: id " + i + " is null or blank");
+        }
+        if (e == null) {
+            throw new IllegalArgumentException("add: embedding " + i + " (id " + id + ") is null");
+        }
+        float[] v = e.vector();
+        if (dim >= 0 && v.length != dim) {
+            throw new IllegalArgumentException("add: embedding " + i + " (id " + id + ") has dimension " + v.length
+                    + " but the store holds embeddings of dimension " + dim);
+        }
+        if (v.length == 0) {
+            throw new IllegalArgumentException("add: embedding " + i + " (id " + id + ") is empty");
+        }
+        for (int d = 0; d < v.length; d++) {
+            if (!Float.isFinite(v[d])) {
+                throw new IllegalArgumentException("add: embedding " + i + " (id " + id + ") holds " + v[d]
+                        + " at element " + d + "; expected finite values");
+            }
+        }
+        return v.length;
+    }
+
+    /** {@code v / |v|} (the zero vector stays zero: its cosine with anything is taken as 0). */
+    private static float[] unit(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        float[] out = new float[v.length];
+        if (s > 0) {
+            double inv = 1 / Math.sqrt(s);
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (float) (v[i] * inv);
+            }
+        }
+        return out;
+    }
+
+    // ---- removing ----
+
+    @Override
+    public void remove(String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("id cannot be null or blank");
+        }
+        removeAll(List.of(id));
+    }
+
+    @Override
+    public void removeAll(Collection<String> ids) {
+        if (ids == null || ids.isEmpty()) {
+            throw new IllegalArgumentException("ids cannot be null or empty");
+        }
+        synchronized (writeLock) {
+            BitSet rows = new BitSet();
+            for (String id : ids) {
+                Integer r = rowOf.get(id);
+                if (r != null) {
+                    rows.set(r);
+                }
+            }
+            markDead(rows);
+        }
+    }
+
+    @Override
+    public void removeAll(Filter filter) {
+        if (filter == null) {
+            throw new IllegalArgumentException("filter cannot be null");
+        }
+        synchronized (writeLock) {
+            markDead(FilterMask.of(snapshot, filter, filters));
+        }
+    }
+
+    @Override
+    public void removeAll() {
+        synchronized (writeLock) {
+            rowOf.clear();
+            publish(Snapshot.empty(snapshot.epoch() + 1));
+        }
+    }
+
+    /** Masks {@code rows} (live ones) as removed; compacts when removed rows exceed {@link #COMPACT_AT} of the rows. */
+    private void markDead(BitSet rows) {
+        Snapshot s = snapshot;
+        BitSet dead = (BitSet) s.dead().clone();
+        rows.andNot(dead);
+        if (rows.isEmpty()) {
+            return;
+        }
+        dead.or(rows);
+        for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
+            rowOf.remove(s.ids()[r]);
+        }
+        Snapshot next = new Snapshot(s.rows(), s.live() - rows.cardinality(), s.vectors(), s.units(), s.unitView(),
+                s.ids(), s.segments(), dead, s.epoch());
+        publish(dead.cardinality() > COMPACT_AT * s.rows() ? compact(next) : next);
+    }
+
+    /** The live rows copied into new buffers, renumbered in order (a new epoch). */
+    private Snapshot compact(Snapshot s) {
+        if (s.live() == 0) {
+            rowOf.clear();
+            return Snapshot.empty(s.epoch() + 1);
+        }
+        RowBuffer vectors = new RowBuffer(s.dim(), s.live());
+        RowBuffer units = new RowBuffer(s.dim(), s.live());
+        String[] ids = new String[Math.max(16, s.live())];
+        TextSegment[] segments = new TextSegment[ids.length];
+        rowOf.clear();
+        int n = 0;
+        for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
+            vectors.append(s.vectors().row(r));
+            units.append(s.units().row(r));
+            ids[n] = s.ids()[r];
+            segments[n] = s.segments()[r];
+            rowOf.put(ids[n], n);
+            n++;
+        }
+        return new Snapshot(n, n, vectors, units, units.view(n), ids, segments, new BitSet(), s.epoch() + 1);
+    }
+
+    private void publish(Snapshot s) {
+        snapshot = s;
+    }
+
+    // ---- searching ----
+
+    @Override
+    public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request) {
+        if (request == null || request.queryEmbedding() == null) {
+            throw new IllegalArgumentException("search: the request and its query embedding cannot be null");
+        }
+        Snapshot s = snapshot;
+        float[] q = request.queryEmbedding().vector();
+        if (s.live() == 0 || request.maxResults() <= 0) {
+            return new EmbeddingSearchResult<>(List.of());
+        }
+        if (q.length != s.dim()) {
+            throw new IllegalArgumentException("search: the query embedding has dimension " + q.length
+                    + " but the store holds embeddings of dimension " + s.dim());
+        }
+        Filter filter = request.filter();
+        BitSet allowed = filter == null && s.dead().isEmpty() ? null : FilterMask.of(s, filter, filters);
+        int candidates = allowed == null ? s.rows() : allowed.cardinality();
+        int k = Math.min(request.maxResults(), candidates);
+        if (k == 0) {
+            return new EmbeddingSearchResult<>(List.of());
+        }
+        int n = paddedRows(s.rows(), s.units());
+        INDArray bias = allowed == null && n == s.rows() ? null : bias(allowed, s.rows(), n);
+        TopK top = search.search(Nd4j.create(unit(q), new long[] {1, q.length}, 'c'), s.units().view(n), bias, k);
+        float[] values = top.valuesArray().data().asFloat();
+        int[] rows = top.indicesArray().data().asInt();
+        List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            int r = rows[i];
+            if (r < 0 || r >= s.rows() || values[i] == Float.NEGATIVE_INFINITY) {
+                continue;
+            }
+            double score = RelevanceScore.fromCosineSimilarity(Math.max(-1.0, Math.min(1.0, values[i])));
+            if (score >= request.minScore()) {
+                matches.add(new EmbeddingMatch<>(score, s.ids()[r], Embedding.from(s.vectors().row(r)), s.segments()[r]));
+            }
+        }
+        return new EmbeddingSearchResult<>(matches);
+    }
+
+    /**
+     * The rows a search runs over: the store's rows rounded up to the next size class (powers of two
+     * and 1.5 times them, within the buffer's capacity), so that a growing store compiles a search
+     * program per size class, not per add. The extra rows are masked.
+     */
+    static int paddedRows(int rows, RowBuffer units) {
+        int capacity = units.capacity();
+        int c = Integer.highestOneBit(Math.max(1, rows));
+        int padded = c == rows ? rows : (c + c / 2 >= rows ? c + c / 2 : 2 * c);
+        return Math.min(Math.max(padded, rows), capacity);
+    }
+
+    /** 0 for the rows a search may return, -inf for the rest (removed, filtered out, padding). */
+    private static INDArray bias(BitSet allowed, int rows, int n) {
+        float[] b = new float[n];
+        Arrays.fill(b, Float.NEGATIVE_INFINITY);
+        if (allowed == null) {
+            Arrays.fill(b, 0, rows, 0f);
+        } else {
+            for (int r = allowed.nextSetBit(0); r >= 0 && r < rows; r = allowed.nextSetBit(r + 1)) {
+                b[r] = 0f;
+            }
+        }
+        return Nd4j.create(b, new long[] {n}, 'c');
+    }
+
+    // ---- saving ----
+
+    /** Rows in the store (live ones). */
+    public int size() {
+        return snapshot.live();
+    }
+
+    /** The recall target searches run with. */
+    public double recallTarget() {
+        return recallTarget;
+    }
+
+    /** Whether approximate searches may score with int8 products. */
+    public boolean int8() {
+        return int8;
+    }
+
+    /** Saves the live rows to {@code dir} atomically: a crash mid-save leaves the previous save loadable. */
+    public void save(Path dir) throws IOException {
+        save(dir, null);
+    }
+
+    /** {@link #save(Path)} with a hook run just before the new save becomes current (tests crash there). */
+    void save(Path dir, Runnable beforeCommit) throws IOException {
+        Snapshot s = snapshot;
+        List<String> ids = new ArrayList<>(s.live());
+        List<float[]> vectors = new ArrayList<>(s.live());
+        List<TextSegment> segments = new ArrayList<>(s.live());
+        for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
+            ids.add(s.ids()[r]);
+            vectors.add(s.vectors().row(r));
+            segments.add(s.segments()[r]);
+        }
+        StoreFiles.save(dir, new StoreFiles.Rows(Math.max(0, s.dim()), ids, vectors, segments), beforeCommit);
+    }
+
+    /** A store holding what {@code dir} last saved, with the default options. */
+    public static Ann4jEmbeddingStore load(Path dir) throws IOException {
+        return load(dir, builder());
+    }
+
+    /** A store holding what {@code dir} last saved, with {@code options}. */
+    public static Ann4jEmbeddingStore load(Path dir, Builder options) throws IOException {
+        StoreFiles.Rows rows = StoreFiles.load(dir);
+        Ann4jEmbeddingStore store = options.build();
+        if (!rows.ids().isEmpty()) {
+            List<Embedding> embeddings = new ArrayList<>(rows.vectors().size());
+            for (float[] v : rows.vectors()) {
+                embeddings.add(Embedding.from(v));
+            }
+            store.addAll(rows.ids(), embeddings, rows.segments());
+        }
+        return store;
+    }
+}
