@@ -67,6 +67,8 @@ public final class BenchMain {
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, o.runs, faiss ? ", FAISS found" : ", FAISS not run (not installed, or not an ip search)");
         if (!o.db.isEmpty()) {
             userFiles();
+        } else if (o.storeOnly) {
+            rows.addAll(StoreBench.run(out, o.quick ? 100_000 : 1_000_000, D, o.runs));
         } else if (o.int8Only) {
             rows.addAll(new Int8Bench(out, o.runs, o.quick).run());
             targets();

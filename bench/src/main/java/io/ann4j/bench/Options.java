@@ -6,12 +6,15 @@ import java.nio.file.Path;
 final class Options {
     static final String USAGE = """
             usage: bench/run [--quick] [--int8] [--json FILE] [--runs N]
+                   bench/run --store [--quick] [--json FILE]   (the LangChain4j store: N=1,000,000, or 100,000 with --quick)
                    bench/run --calibrate [--db REAL.npy --queries HELD_OUT.npy] [--json FILE]
                    bench/run --db DB.npy --queries Q.npy [--k K] [--recall R] [--metric ip|l2|cosine] [--out I.npy] [--json FILE]""";
 
     boolean quick;
     /** Only the recall-buys-speed rows (int8 scoring with exact re-ranking) and their targets. */
     boolean int8Only;
+    /** Only the LangChain4j store's rows. */
+    boolean storeOnly;
     Path json;
     int runs = 5;
     String db = "";
@@ -28,6 +31,7 @@ final class Options {
             switch (a) {
                 case "--quick" -> o.quick = true;
                 case "--int8" -> o.int8Only = true;
+                case "--store" -> o.storeOnly = true;
                 case "--json" -> o.json = Path.of(value(args, ++i, a));
                 case "--runs" -> o.runs = positive(value(args, ++i, a), a);
                 case "--db" -> o.db = value(args, ++i, a);

@@ -59,6 +59,8 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     private volatile Snapshot snapshot = Snapshot.empty(0);
     /** Writer-only: the row of each live id. */
     private final Map<String, Integer> rowOf = new HashMap<>();
+    /** Writer-only: the rows' metadata by key, appended to with the rows. */
+    private MetadataColumns columns = new MetadataColumns();
 
     private Ann4jEmbeddingStore(Builder b) {
         this.recallTarget = b.recallTarget;
@@ -185,11 +187,12 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
                 units.append(unit(v));
                 idArray[rows] = id;
                 segArray[rows] = segments == null ? null : segments.get(i);
+                columns.add(rows, segArray[rows] == null ? null : segArray[rows].metadata());
                 rowOf.put(id, rows);
                 rows++;
                 live++;
             }
-            publish(new Snapshot(rows, live, vectors, units, units.view(rows), idArray, segArray, dead, s.epoch()));
+            publish(new Snapshot(rows, live, vectors, units, idArray, segArray, dead, columns.view(), s.epoch()));
         }
     }
 
@@ -274,6 +277,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     public void removeAll() {
         synchronized (writeLock) {
             rowOf.clear();
+            columns = new MetadataColumns();
             publish(Snapshot.empty(snapshot.epoch() + 1));
         }
     }
@@ -290,32 +294,33 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
             rowOf.remove(s.ids()[r]);
         }
-        Snapshot next = new Snapshot(s.rows(), s.live() - rows.cardinality(), s.vectors(), s.units(), s.unitView(),
-                s.ids(), s.segments(), dead, s.epoch());
+        Snapshot next = new Snapshot(s.rows(), s.live() - rows.cardinality(), s.vectors(), s.units(), s.ids(),
+                s.segments(), dead, s.columns(), s.epoch());
         publish(dead.cardinality() > COMPACT_AT * s.rows() ? compact(next) : next);
     }
 
     /** The live rows copied into new buffers, renumbered in order (a new epoch). */
     private Snapshot compact(Snapshot s) {
+        rowOf.clear();
+        columns = new MetadataColumns();
         if (s.live() == 0) {
-            rowOf.clear();
             return Snapshot.empty(s.epoch() + 1);
         }
         RowBuffer vectors = new RowBuffer(s.dim(), s.live());
         RowBuffer units = new RowBuffer(s.dim(), s.live());
         String[] ids = new String[Math.max(16, s.live())];
         TextSegment[] segments = new TextSegment[ids.length];
-        rowOf.clear();
         int n = 0;
         for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
             vectors.append(s.vectors().row(r));
             units.append(s.units().row(r));
             ids[n] = s.ids()[r];
             segments[n] = s.segments()[r];
+            columns.add(n, segments[n] == null ? null : segments[n].metadata());
             rowOf.put(ids[n], n);
             n++;
         }
-        return new Snapshot(n, n, vectors, units, units.view(n), ids, segments, new BitSet(), s.epoch() + 1);
+        return new Snapshot(n, n, vectors, units, ids, segments, new BitSet(), columns.view(), s.epoch() + 1);
     }
 
     private void publish(Snapshot s) {
@@ -346,7 +351,18 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             return new EmbeddingSearchResult<>(List.of());
         }
         int n = paddedRows(s.rows(), s.units());
-        INDArray bias = allowed == null && n == s.rows() ? null : bias(allowed, s.rows(), n);
+        INDArray bias;
+        if (filter != null) {
+            bias = bias(allowed, s.rows(), n);
+        } else if (allowed == null && n == s.rows()) {
+            bias = null;
+        } else {
+            bias = s.liveBias().get();
+            if (bias == null || bias.length() != n) {
+                bias = bias(allowed, s.rows(), n);
+                s.liveBias().set(bias);
+            }
+        }
         TopK top = search.search(Nd4j.create(unit(q), new long[] {1, q.length}, 'c'), s.units().view(n), bias, k);
         float[] values = top.valuesArray().data().asFloat();
         int[] rows = top.indicesArray().data().asInt();
@@ -376,18 +392,21 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         return Math.min(Math.max(padded, rows), capacity);
     }
 
-    /** 0 for the rows a search may return, -inf for the rest (removed, filtered out, padding). */
+    /**
+     * 0 for the rows a search may return, -inf for the rest (removed, filtered out, padding),
+     * written straight into a native array (no heap copy of its N floats).
+     */
     private static INDArray bias(BitSet allowed, int rows, int n) {
-        float[] b = new float[n];
-        Arrays.fill(b, Float.NEGATIVE_INFINITY);
+        INDArray b = Nd4j.valueArrayOf(new long[] {n}, Float.NEGATIVE_INFINITY, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        java.lang.foreign.MemorySegment seg = io.ann4j.compiler.spi.NativeViews.segment(b);
         if (allowed == null) {
-            Arrays.fill(b, 0, rows, 0f);
+            seg.asSlice(0, (long) rows * Float.BYTES).fill((byte) 0);
         } else {
             for (int r = allowed.nextSetBit(0); r >= 0 && r < rows; r = allowed.nextSetBit(r + 1)) {
-                b[r] = 0f;
+                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r, 0f);
             }
         }
-        return Nd4j.create(b, new long[] {n}, 'c');
+        return b;
     }
 
     // ---- saving ----
@@ -395,6 +414,22 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** Rows in the store (live ones). */
     public int size() {
         return snapshot.live();
+    }
+
+    /** The current snapshot (tests and probes). */
+    Snapshot snapshotForProbe() {
+        return snapshot;
+    }
+
+    /** Rows a search scans now, removed ones not yet compacted away included. */
+    int scannedRows() {
+        return snapshot.rows();
+    }
+
+    /** Rows copied by the buffers' growth so far (both buffers, the embeddings and their unit rows). */
+    long rowsCopiedByGrowth() {
+        Snapshot s = snapshot;
+        return s.vectors() == null ? 0 : s.vectors().rowsCopied() + s.units().rowsCopied();
     }
 
     /** The recall target searches run with. */

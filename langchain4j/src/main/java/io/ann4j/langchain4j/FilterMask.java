@@ -8,9 +8,9 @@ import java.util.BitSet;
 /**
  * The rows a metadata filter lets through, as a bitmap over a snapshot's rows, evaluated before
  * the search so that the top-k ranks only those rows (a filter never makes a search return fewer
- * results than it could). Each row's metadata is tested by the filter itself
- * ({@link Filter#test}), so every filter LangChain4j defines (and any a user writes) means
- * exactly what it means there; a row added without a segment is tested as empty metadata.
+ * results than it could). Every decision is the filter's own ({@link Filter#test}), so every
+ * filter LangChain4j defines (and any a user writes) means exactly what it means there; a row
+ * added without a segment is tested as empty metadata.
  */
 final class FilterMask {
     private static final Metadata NONE = new Metadata();
@@ -30,7 +30,7 @@ final class FilterMask {
         return out;
     }
 
-    /** Tests every row's metadata. */
+    /** Tests every row's metadata (filters {@link FilterEvaluation} cannot split by key). */
     static BitSet scan(Snapshot s, Filter filter) {
         BitSet out = new BitSet(s.rows());
         TextSegment[] segments = s.segments();

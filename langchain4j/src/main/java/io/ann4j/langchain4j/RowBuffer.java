@@ -21,6 +21,8 @@ final class RowBuffer {
     private INDArray buffer;
     private MemorySegment segment;
     private int rows;
+    /** Rows copied by growth so far (the amortised-O(1) claim, checked by the tests). */
+    private long rowsCopied;
 
     RowBuffer(int dim, int capacity) {
         this.dim = dim;
@@ -32,6 +34,7 @@ final class RowBuffer {
         MemorySegment nextSegment = NativeViews.segment(next);
         if (buffer != null && rows > 0) {
             MemorySegment.copy(segment, 0, nextSegment, 0, (long) rows * dim * Float.BYTES);
+            rowsCopied += rows;
         }
         buffer = next;
         segment = nextSegment;
@@ -43,6 +46,11 @@ final class RowBuffer {
 
     int rows() {
         return rows;
+    }
+
+    /** Rows copied into larger buffers so far. */
+    long rowsCopied() {
+        return rowsCopied;
     }
 
     /** Rows the buffer holds before it grows; rows at or beyond {@link #rows()} are zeros or later appends. */
