@@ -265,11 +265,23 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
 
     @Override
     public void removeAll(Filter filter) {
+        removeMatching(filter);
+    }
+
+    /** Removes the live rows {@code filter} accepts, as {@link #removeAll(Filter)}, and returns their ids. */
+    public List<String> removeMatching(Filter filter) {
         if (filter == null) {
             throw new IllegalArgumentException("filter cannot be null");
         }
         synchronized (writeLock) {
-            markDead(FilterMask.of(snapshot, filter, filters));
+            Snapshot s = snapshot;
+            BitSet rows = FilterMask.of(s, filter, filters);
+            List<String> removed = new ArrayList<>(rows.cardinality());
+            for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
+                removed.add(s.ids()[r]);
+            }
+            markDead(rows);
+            return removed;
         }
     }
 
@@ -410,6 +422,14 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     }
 
     // ---- saving ----
+
+    /** Calls {@code action} with the id and segment (null where none) of every live row, in row order, on one snapshot. */
+    public void forEach(java.util.function.BiConsumer<String, TextSegment> action) {
+        Snapshot s = snapshot;
+        for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
+            action.accept(s.ids()[r], s.segments()[r]);
+        }
+    }
 
     /** Rows in the store (live ones). */
     public int size() {
