@@ -49,6 +49,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** Compaction runs when removed rows exceed this share of the rows. */
     static final double COMPACT_AT = 0.25;
+    /** Rows per chunk of embeddings ({@link Chunks}): 65,536 (96 MB at D=384). */
+    static final int CHUNK_ROWS = 1 << 16;
 
     private final Object writeLock = new Object();
     private final CosineSearch search;
@@ -62,7 +64,12 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** Writer-only: the rows' metadata by key, appended to with the rows. */
     private MetadataColumns columns = new MetadataColumns();
 
+    private final int chunkRows;
+    /** Writer-only: the embeddings (null before the first add fixes the dimension). */
+    private Chunks data;
+
     private Ann4jEmbeddingStore(Builder b) {
+        this.chunkRows = b.chunkRows;
         this.recallTarget = b.recallTarget;
         this.int8 = b.int8;
         JitConfig config = JitConfig.defaults().option("cpu.product", b.int8 ? "auto" : "f32");
@@ -82,6 +89,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     public static final class Builder {
         private double recallTarget = 1.0;
         private boolean int8;
+        private int chunkRows = CHUNK_ROWS;
 
         private Builder() {}
 
@@ -97,6 +105,12 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         /** Whether an approximate search (recall target below 1) may score with int8 products and re-rank exactly. */
         public Builder int8(boolean enabled) {
             this.int8 = enabled;
+            return this;
+        }
+
+        /** Rows per chunk of embeddings, a power of two (default 65,536; tests use small ones). */
+        Builder chunkRows(int rows) {
+            this.chunkRows = rows;
             return this;
         }
 
@@ -158,8 +172,9 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             for (int i = 0; i < embeddings.size(); i++) {
                 dim = check(ids.get(i), embeddings.get(i), dim, i);
             }
-            RowBuffer vectors = s.vectors() == null ? new RowBuffer(dim, embeddings.size()) : s.vectors();
-            RowBuffer units = s.units() == null ? new RowBuffer(dim, embeddings.size()) : s.units();
+            if (data == null) {
+                data = new Chunks(dim, chunkRows);
+            }
             String[] idArray = s.ids();
             TextSegment[] segArray = s.segments();
             BitSet dead = s.dead();
@@ -183,8 +198,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
                     segArray = Arrays.copyOf(segArray, cap);
                 }
                 float[] v = embeddings.get(i).vector();
-                vectors.append(v);
-                units.append(unit(v));
+                data.append(v, inverseNorm(v));
                 idArray[rows] = id;
                 segArray[rows] = segments == null ? null : segments.get(i);
                 columns.add(rows, segArray[rows] == null ? null : segArray[rows].metadata());
@@ -192,7 +206,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
                 rows++;
                 live++;
             }
-            publish(new Snapshot(rows, live, vectors, units, idArray, segArray, dead, columns.view(), s.epoch()));
+            publish(new Snapshot(rows, live, data.view(), idArray, segArray, dead, columns.view(), s.epoch()));
         }
     }
 
@@ -220,18 +234,21 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         return v.length;
     }
 
-    /** {@code v / |v|} (the zero vector stays zero: its cosine with anything is taken as 0). */
-    private static float[] unit(float[] v) {
+    /** {@code 1 / |v|}, or 0 for the zero vector (its cosine with anything is then taken as 0). */
+    private static float inverseNorm(float[] v) {
         double s = 0;
         for (float x : v) {
             s += (double) x * x;
         }
+        return s > 0 ? (float) (1 / Math.sqrt(s)) : 0f;
+    }
+
+    /** {@code v / |v|} (the zero vector stays zero). */
+    private static float[] unit(float[] v) {
+        float inv = inverseNorm(v);
         float[] out = new float[v.length];
-        if (s > 0) {
-            double inv = 1 / Math.sqrt(s);
-            for (int i = 0; i < v.length; i++) {
-                out[i] = (float) (v[i] * inv);
-            }
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * inv;
         }
         return out;
     }
@@ -290,6 +307,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         synchronized (writeLock) {
             rowOf.clear();
             columns = new MetadataColumns();
+            data = null;
             publish(Snapshot.empty(snapshot.epoch() + 1));
         }
     }
@@ -306,33 +324,33 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
             rowOf.remove(s.ids()[r]);
         }
-        Snapshot next = new Snapshot(s.rows(), s.live() - rows.cardinality(), s.vectors(), s.units(), s.ids(),
-                s.segments(), dead, s.columns(), s.epoch());
+        Snapshot next = new Snapshot(s.rows(), s.live() - rows.cardinality(), s.data(), s.ids(), s.segments(), dead,
+                s.columns(), s.epoch());
         publish(dead.cardinality() > COMPACT_AT * s.rows() ? compact(next) : next);
     }
 
-    /** The live rows copied into new buffers, renumbered in order (a new epoch). */
+    /** The live rows copied into new chunks, renumbered in order (a new epoch). */
     private Snapshot compact(Snapshot s) {
         rowOf.clear();
         columns = new MetadataColumns();
+        data = null;
         if (s.live() == 0) {
             return Snapshot.empty(s.epoch() + 1);
         }
-        RowBuffer vectors = new RowBuffer(s.dim(), s.live());
-        RowBuffer units = new RowBuffer(s.dim(), s.live());
+        data = new Chunks(s.dim(), chunkRows);
         String[] ids = new String[Math.max(16, s.live())];
         TextSegment[] segments = new TextSegment[ids.length];
         int n = 0;
         for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
-            vectors.append(s.vectors().row(r));
-            units.append(s.units().row(r));
+            float[] v = s.data().row(r);
+            data.append(v, inverseNorm(v));
             ids[n] = s.ids()[r];
             segments[n] = s.segments()[r];
             columns.add(n, segments[n] == null ? null : segments[n].metadata());
             rowOf.put(ids[n], n);
             n++;
         }
-        return new Snapshot(n, n, vectors, units, ids, segments, new BitSet(), columns.view(), s.epoch() + 1);
+        return new Snapshot(n, n, data.view(), ids, segments, new BitSet(), columns.view(), s.epoch() + 1);
     }
 
     private void publish(Snapshot s) {
@@ -362,60 +380,71 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         if (k == 0) {
             return new EmbeddingSearchResult<>(List.of());
         }
-        int n = paddedRows(s.rows(), s.units());
-        INDArray bias;
-        if (filter != null) {
-            bias = bias(allowed, s.rows(), n);
-        } else if (allowed == null && n == s.rows()) {
-            bias = null;
-        } else {
-            bias = s.liveBias().get();
-            if (bias == null || bias.length() != n) {
-                bias = bias(allowed, s.rows(), n);
-                s.liveBias().set(bias);
+        INDArray query = Nd4j.create(unit(q), new long[] {1, q.length}, 'c');
+        INDArray[] liveBias = filter == null ? liveBias(s, allowed) : null;
+        Chunks.View data = s.data();
+        List<long[]> best = new ArrayList<>(); // (score bits, row) of each chunk's best rows
+        for (int j = 0; j < data.chunkCount(); j++) {
+            Chunks.Chunk c = data.chunks()[j];
+            int first = j * data.chunkRows();
+            int inChunk = data.rowsIn(j);
+            INDArray bias = filter == null ? liveBias[j] : bias(allowed, first, inChunk, c.capacity());
+            TopK top = search.search(query, c.rows(), c.inverseNorms(), bias, Math.min(k, c.capacity()));
+            float[] values = top.valuesArray().data().asFloat();
+            int[] rows = top.indicesArray().data().asInt();
+            for (int i = 0; i < values.length; i++) {
+                if (rows[i] >= 0 && rows[i] < inChunk && values[i] != Float.NEGATIVE_INFINITY) {
+                    best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[i]), first + rows[i]});
+                }
             }
         }
-        TopK top = search.search(Nd4j.create(unit(q), new long[] {1, q.length}, 'c'), s.units().view(n), bias, k);
-        float[] values = top.valuesArray().data().asFloat();
-        int[] rows = top.indicesArray().data().asInt();
+        // the chunks' best merged: larger score first, the lower row on ties (as within a chunk)
+        best.sort((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
         List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) {
-            int r = rows[i];
-            if (r < 0 || r >= s.rows() || values[i] == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            double score = RelevanceScore.fromCosineSimilarity(Math.max(-1.0, Math.min(1.0, values[i])));
+        for (int i = 0; i < Math.min(k, best.size()); i++) {
+            int r = (int) best.get(i)[1];
+            float cos = io.ann4j.compiler.ops.TotalOrder.floatOf((int) best.get(i)[0]);
+            double score = RelevanceScore.fromCosineSimilarity(Math.max(-1.0, Math.min(1.0, cos)));
             if (score >= request.minScore()) {
-                matches.add(new EmbeddingMatch<>(score, s.ids()[r], Embedding.from(s.vectors().row(r)), s.segments()[r]));
+                matches.add(new EmbeddingMatch<>(score, s.ids()[r], Embedding.from(data.row(r)), s.segments()[r]));
             }
         }
         return new EmbeddingSearchResult<>(matches);
     }
 
-    /**
-     * The rows a search runs over: the store's rows rounded up to the next size class (powers of two
-     * and 1.5 times them, within the buffer's capacity), so that a growing store compiles a search
-     * program per size class, not per add. The extra rows are masked.
-     */
-    static int paddedRows(int rows, RowBuffer units) {
-        int capacity = units.capacity();
-        int c = Integer.highestOneBit(Math.max(1, rows));
-        int padded = c == rows ? rows : (c + c / 2 >= rows ? c + c / 2 : 2 * c);
-        return Math.min(Math.max(padded, rows), capacity);
+    /** Per chunk, the bias of an unfiltered search (null where none is needed), kept with the snapshot. */
+    private static INDArray[] liveBias(Snapshot s, BitSet allowed) {
+        INDArray[] kept = s.liveBias().get();
+        if (kept != null) {
+            return kept;
+        }
+        Chunks.View data = s.data();
+        INDArray[] out = new INDArray[data.chunkCount()];
+        for (int j = 0; j < out.length; j++) {
+            int first = j * data.chunkRows();
+            int inChunk = data.rowsIn(j);
+            boolean deadHere = allowed != null && allowed.get(first, first + inChunk).cardinality() < inChunk;
+            if (deadHere || inChunk < data.chunks()[j].capacity()) {
+                out[j] = bias(allowed, first, inChunk, data.chunks()[j].capacity());
+            }
+        }
+        s.liveBias().set(out);
+        return out;
     }
 
     /**
-     * 0 for the rows a search may return, -inf for the rest (removed, filtered out, padding),
-     * written straight into a native array (no heap copy of its N floats).
+     * 0 for the chunk's rows a search may return, -inf for the rest (removed, filtered out, the
+     * chunk's unfilled rows), written straight into a native array; {@code allowed == null} allows
+     * every filled row.
      */
-    private static INDArray bias(BitSet allowed, int rows, int n) {
-        INDArray b = Nd4j.valueArrayOf(new long[] {n}, Float.NEGATIVE_INFINITY, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    private static INDArray bias(BitSet allowed, int first, int inChunk, int capacity) {
+        INDArray b = Nd4j.valueArrayOf(new long[] {capacity}, Float.NEGATIVE_INFINITY, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         java.lang.foreign.MemorySegment seg = io.ann4j.compiler.spi.NativeViews.segment(b);
         if (allowed == null) {
-            seg.asSlice(0, (long) rows * Float.BYTES).fill((byte) 0);
+            seg.asSlice(0, (long) inChunk * Float.BYTES).fill((byte) 0);
         } else {
-            for (int r = allowed.nextSetBit(0); r >= 0 && r < rows; r = allowed.nextSetBit(r + 1)) {
-                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r, 0f);
+            for (int r = allowed.nextSetBit(first); r >= 0 && r < first + inChunk; r = allowed.nextSetBit(r + 1)) {
+                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r - first, 0f);
             }
         }
         return b;
@@ -446,10 +475,18 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         return snapshot.rows();
     }
 
-    /** Rows copied by the buffers' growth so far (both buffers, the embeddings and their unit rows). */
+    /** Rows copied by the first chunk's growth so far. */
     long rowsCopiedByGrowth() {
-        Snapshot s = snapshot;
-        return s.vectors() == null ? 0 : s.vectors().rowsCopied() + s.units().rowsCopied();
+        synchronized (writeLock) {
+            return data == null ? 0 : data.rowsCopied();
+        }
+    }
+
+    /** Bytes the embeddings take off the Java heap now (rows, inverse norms, unfilled chunk rows). */
+    public long offHeapBytes() {
+        synchronized (writeLock) {
+            return data == null ? 0 : data.bytes();
+        }
     }
 
     /** The recall target searches run with. */
@@ -475,7 +512,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         List<TextSegment> segments = new ArrayList<>(s.live());
         for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
             ids.add(s.ids()[r]);
-            vectors.add(s.vectors().row(r));
+            vectors.add(s.data().row(r));
             segments.add(s.segments()[r]);
         }
         StoreFiles.save(dir, new StoreFiles.Rows(Math.max(0, s.dim()), ids, vectors, segments), beforeCommit);

@@ -4,6 +4,7 @@ import static io.ann4j.dsl.Ops.add;
 import static io.ann4j.dsl.Ops.approxMaxK;
 import static io.ann4j.dsl.Ops.broadcastInDim;
 import static io.ann4j.dsl.Ops.dot;
+import static io.ann4j.dsl.Ops.mul;
 import static io.ann4j.dsl.Ops.transpose;
 
 import io.ann4j.dsl.ApproxTopKOptions;
@@ -17,11 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The search a store runs, as ann4j programs: the unit query's dot products with the unit rows
- * (the cosine similarity), plus a bias per row that is 0 for rows the search may return and -inf
- * for the others (removed rows, rows a filter rejects), fused with the top-k into one pass: the
- * rows a filter rejects are out before the top-k, never filtered after it. Without a bias (no
- * filter, nothing removed) the plain product runs. Compiled once per k and shape class.
+ * The search a store runs on one chunk, as ann4j programs: the query's dot products with the
+ * rows, times each row's inverse norm (with a unit query, the cosine similarity), plus a bias per
+ * row that is 0 for rows the search may return and -inf for the others (removed rows, rows a
+ * filter rejects, a chunk's unfilled rows), all fused with the top-k into one pass: the rows a
+ * filter rejects are out before the top-k, never filtered after it. Without a bias the plain
+ * program runs. Compiled once per k and chunk shape.
  */
 final class CosineSearch {
     private final JitConfig config;
@@ -34,15 +36,24 @@ final class CosineSearch {
         this.config = config;
     }
 
-    /** The {@code k} best rows of {@code units [n, d]} for {@code query [1, d]}; {@code bias [n]} or null. */
-    TopK search(INDArray query, INDArray units, INDArray bias, int k) {
+    /**
+     * The {@code k} best rows of {@code rows [n, d]} for a unit {@code query [1, d]}, scored
+     * {@code (query . row) * inverseNorms[row] + bias[row]}; {@code bias [n]} may be null.
+     */
+    TopK search(INDArray query, INDArray rows, INDArray inverseNorms, INDArray bias, int k) {
         if (bias == null) {
-            return plain.computeIfAbsent(k, kk -> Jit.jit((Tensor q, Tensor db) ->
-                    approxMaxK(dot(q, transpose(db)), options(kk)), config)).call(query, units);
+            return plain.computeIfAbsent(k, kk -> Jit.jit((Tensor q, Tensor db, Tensor inv) ->
+                    approxMaxK(mul(dot(q, transpose(db)), perRow(inv, q, db)), options(kk)), config))
+                    .call(query, rows, inverseNorms);
         }
-        return masked.computeIfAbsent(k, kk -> Jit.jit((Tensor q, Tensor db, Tensor b) ->
-                approxMaxK(add(dot(q, transpose(db)), broadcastInDim(b, new int[] {q.dim(0), db.dim(0)}, new int[] {1})),
-                        options(kk)), config)).call(query, units, bias);
+        return masked.computeIfAbsent(k, kk -> Jit.jit((Tensor q, Tensor db, Tensor inv, Tensor b) ->
+                approxMaxK(add(mul(dot(q, transpose(db)), perRow(inv, q, db)), perRow(b, q, db)), options(kk)), config))
+                .call(query, rows, inverseNorms, bias);
+    }
+
+    /** A per-row vector {@code [n]} broadcast over the queries: {@code [Q, n]}. */
+    private static Tensor perRow(Tensor v, Tensor q, Tensor db) {
+        return broadcastInDim(v, new int[] {q.dim(0), db.dim(0)}, new int[] {1});
     }
 
     private ApproxTopKOptions options(int k) {

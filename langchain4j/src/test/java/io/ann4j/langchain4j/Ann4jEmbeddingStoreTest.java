@@ -73,13 +73,23 @@ class Ann4jEmbeddingStoreTest {
             store.add(random(rnd));
         }
         assertEquals(n, store.size());
-        // doubling: at most ~2 copies of each row per buffer (two buffers), never N^2 / 2
-        assertTrue(store.rowsCopiedByGrowth() <= 4L * n, "rows copied by growth: " + store.rowsCopiedByGrowth());
+        // only the first chunk doubles on its way to full size: fewer rows copied than one chunk holds
+        assertTrue(store.rowsCopiedByGrowth() < Ann4jEmbeddingStore.CHUNK_ROWS, "rows copied by growth: " + store.rowsCopiedByGrowth());
+        // memory: the embeddings' float bytes, one inverse norm per row, and one partly filled chunk
+        long floats = (long) n * D * Float.BYTES;
+        long bound = floats + (long) n * Float.BYTES + (long) Ann4jEmbeddingStore.CHUNK_ROWS * (D + 1) * Float.BYTES;
+        assertTrue(store.offHeapBytes() <= bound, store.offHeapBytes() + " bytes for " + floats + " bytes of embeddings");
     }
 
-    @Test
-    void searchesReturnTheExactCosineTopKWithLangChain4jsScores() {
-        Ann4jEmbeddingStore store = new Ann4jEmbeddingStore();
+    /** One chunk, or many small ones (their best rows merged). */
+    private static Ann4jEmbeddingStore store(int chunkRows) {
+        return Ann4jEmbeddingStore.builder().chunkRows(chunkRows).build();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {256, 1 << 16})
+    void searchesReturnTheExactCosineTopKWithLangChain4jsScores(int chunkRows) {
+        Ann4jEmbeddingStore store = store(chunkRows);
         Random rnd = new Random(2);
         List<Embedding> rows = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -96,9 +106,10 @@ class Ann4jEmbeddingStoreTest {
         }
     }
 
-    @Test
-    void aFilterNarrowsTheRowsBeforeTheTopKSoTheResultStaysFull() {
-        Ann4jEmbeddingStore store = new Ann4jEmbeddingStore();
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {256, 1 << 16})
+    void aFilterNarrowsTheRowsBeforeTheTopKSoTheResultStaysFull(int chunkRows) {
+        Ann4jEmbeddingStore store = store(chunkRows);
         Random rnd = new Random(3);
         List<Embedding> rows = new ArrayList<>();
         Set<Integer> blue = new HashSet<>();
@@ -127,9 +138,10 @@ class Ann4jEmbeddingStoreTest {
                 .matches().size());
     }
 
-    @Test
-    void removedRowsAreNeverReturnedAndAreCompactedAway() {
-        Ann4jEmbeddingStore store = new Ann4jEmbeddingStore();
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {128, 1 << 16})
+    void removedRowsAreNeverReturnedAndAreCompactedAway(int chunkRows) {
+        Ann4jEmbeddingStore store = store(chunkRows);
         Random rnd = new Random(4);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
