@@ -16,11 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
-import org.springframework.ai.vectorstore.VectorStore;
+import org.springframework.ai.embedding.EmbeddingOptions;
+import org.springframework.ai.vectorstore.AbstractVectorStoreBuilder;
+import org.springframework.ai.vectorstore.observation.AbstractObservationVectorStore;
+import org.springframework.ai.vectorstore.observation.VectorStoreObservationContext;
 import org.springframework.ai.vectorstore.filter.Filter;
 
 /**
- * A Spring AI {@link VectorStore} on ann4j, embedded in the process: the same core as
+ * A Spring AI {@code VectorStore} on ann4j, observed as Spring AI's stores are
+ * ({@link AbstractObservationVectorStore}), embedded in the process: the same core as
  * {@link Ann4jEmbeddingStore} (the fused cosine search, filters as a mask before the top-k,
  * amortised appends, removal with compaction, snapshot reads, atomic saves).
  *
@@ -34,28 +38,65 @@ import org.springframework.ai.vectorstore.filter.Filter;
  *   <li>{@link #delete(List)} and {@link #delete(Filter.Expression)} remove by id and by filter.</li>
  * </ul>
  */
-public final class Ann4jVectorStore implements VectorStore {
-    private final EmbeddingModel model;
+public final class Ann4jVectorStore extends AbstractObservationVectorStore {
     private final Ann4jEmbeddingStore core;
     /** The documents as added, by id (what searches return, metadata types intact). */
     private final Map<String, Document> documents = new ConcurrentHashMap<>();
 
-    private Ann4jVectorStore(EmbeddingModel model, Ann4jEmbeddingStore core) {
-        if (model == null) {
-            throw new IllegalArgumentException("Ann4jVectorStore: the embedding model cannot be null");
-        }
-        this.model = model;
+    private Ann4jVectorStore(Builder b, Ann4jEmbeddingStore core) {
+        super(b);
         this.core = core;
     }
 
-    /** A store with exact search. */
-    public static Ann4jVectorStore of(EmbeddingModel model) {
-        return new Ann4jVectorStore(model, new Ann4jEmbeddingStore());
+    /**
+     * A builder, Spring AI's way: the {@link EmbeddingModel} injected, then the observation
+     * registry, convention and batching strategy of {@link AbstractVectorStoreBuilder}, and ann4j's
+     * recall target and int8 option.
+     */
+    public static Builder builder(EmbeddingModel model) {
+        if (model == null) {
+            throw new IllegalArgumentException("Ann4jVectorStore: the embedding model cannot be null");
+        }
+        return new Builder(model);
     }
 
-    /** A store with the core's options (recall target, int8: {@link Ann4jEmbeddingStore#builder()}). */
-    public static Ann4jVectorStore of(EmbeddingModel model, Ann4jEmbeddingStore.Builder options) {
-        return new Ann4jVectorStore(model, options.build());
+    /** A store with exact search and no observation. */
+    public static Ann4jVectorStore of(EmbeddingModel model) {
+        return builder(model).build();
+    }
+
+    /** {@link Ann4jVectorStore}'s builder. */
+    public static final class Builder extends AbstractVectorStoreBuilder<Builder> {
+        private final Ann4jEmbeddingStore.Builder core = Ann4jEmbeddingStore.builder();
+
+        private Builder(EmbeddingModel model) {
+            super(model);
+        }
+
+        /** The search's recall target in (0, 1]; 1 (the default) is exact. */
+        public Builder recallTarget(double target) {
+            core.recallTarget(target);
+            return this;
+        }
+
+        /** Whether an approximate search may score with int8 products and re-rank exactly. */
+        public Builder int8(boolean enabled) {
+            core.int8(enabled);
+            return this;
+        }
+
+        @Override
+        public Ann4jVectorStore build() {
+            return new Ann4jVectorStore(this, core.build());
+        }
+    }
+
+    @Override
+    public VectorStoreObservationContext.Builder createObservationContextBuilder(String operationName) {
+        return VectorStoreObservationContext.builder("ann4j", operationName)
+                .dimensions(embeddingModel.dimensions())
+                .collectionName("ann4j")
+                .similarityMetric("cosine");
     }
 
     @Override
@@ -75,13 +116,20 @@ public final class Ann4jVectorStore implements VectorStore {
         if (docs == null) {
             throw new IllegalArgumentException("add: documents cannot be null");
         }
+        super.add(docs);
+    }
+
+    @Override
+    public void doAdd(List<Document> docs) {
         List<String> ids = new ArrayList<>(docs.size());
         List<dev.langchain4j.data.embedding.Embedding> embeddings = new ArrayList<>(docs.size());
         List<TextSegment> segments = new ArrayList<>(docs.size());
-        for (Document d : docs) {
+        List<float[]> vectors = embeddingModel.embed(docs, EmbeddingOptions.builder().build(), batchingStrategy);
+        for (int i = 0; i < docs.size(); i++) {
+            Document d = docs.get(i);
             String id = d.getId() == null ? UUID.randomUUID().toString() : d.getId();
             ids.add(id);
-            embeddings.add(dev.langchain4j.data.embedding.Embedding.from(model.embed(d)));
+            embeddings.add(dev.langchain4j.data.embedding.Embedding.from(vectors.get(i)));
             segments.add(TextSegment.from(d.getText() == null || d.getText().isBlank() ? "(no text)" : d.getText(), metadata(d)));
         }
         core.addAll(ids, embeddings, segments);
@@ -114,6 +162,11 @@ public final class Ann4jVectorStore implements VectorStore {
         if (ids == null) {
             throw new IllegalArgumentException("delete: ids cannot be null");
         }
+        super.delete(ids);
+    }
+
+    @Override
+    public void doDelete(List<String> ids) {
         if (ids.isEmpty()) {
             return;
         }
@@ -126,6 +179,11 @@ public final class Ann4jVectorStore implements VectorStore {
         if (filterExpression == null) {
             throw new IllegalArgumentException("delete: the filter expression cannot be null");
         }
+        super.delete(filterExpression);
+    }
+
+    @Override
+    protected void doDelete(Filter.Expression filterExpression) {
         core.removeMatching(SpringFilters.convert(filterExpression)).forEach(documents::remove);
     }
 
@@ -134,9 +192,26 @@ public final class Ann4jVectorStore implements VectorStore {
         if (request == null || request.getQuery() == null) {
             throw new IllegalArgumentException("similaritySearch: the request and its query cannot be null");
         }
+        return super.similaritySearch(request);
+    }
+
+    @Override
+    public List<Document> doSimilaritySearch(SearchRequest request) {
+        return similaritySearch(embeddingModel.embed(request.getQuery()), request);
+    }
+
+    /**
+     * A search by vector: {@code embedding} (of the store's dimension) in place of the request's
+     * query text; {@code topK}, {@code similarityThreshold} and {@code filterExpression} as in
+     * {@link #similaritySearch(SearchRequest)}. Not observed (no model call to observe).
+     */
+    public List<Document> similaritySearch(float[] embedding, SearchRequest request) {
+        if (embedding == null || request == null) {
+            throw new IllegalArgumentException("similaritySearch: the embedding and the request cannot be null");
+        }
         double threshold = request.getSimilarityThreshold();
         EmbeddingSearchRequest.EmbeddingSearchRequestBuilder b = EmbeddingSearchRequest.builder()
-                .queryEmbedding(dev.langchain4j.data.embedding.Embedding.from(model.embed(request.getQuery())))
+                .queryEmbedding(dev.langchain4j.data.embedding.Embedding.from(embedding))
                 .maxResults(request.getTopK())
                 .minScore(threshold <= -1 ? 0.0 : Math.max(0.0, (threshold + 1) / 2));
         if (request.hasFilterExpression()) {
@@ -170,7 +245,7 @@ public final class Ann4jVectorStore implements VectorStore {
      * {@code "false"}.
      */
     public static Ann4jVectorStore load(Path dir, EmbeddingModel model) throws IOException {
-        Ann4jVectorStore store = new Ann4jVectorStore(model, Ann4jEmbeddingStore.load(dir));
+        Ann4jVectorStore store = new Ann4jVectorStore(builder(model), Ann4jEmbeddingStore.load(dir));
         store.core.forEach((id, segment) -> store.documents.put(id,
                 new Document(id, segment == null ? "" : segment.text(), segment == null ? Map.of() : segment.metadata().toMap())));
         return store;

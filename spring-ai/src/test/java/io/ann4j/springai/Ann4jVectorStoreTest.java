@@ -116,6 +116,37 @@ class Ann4jVectorStoreTest {
     }
 
     @Test
+    void aSearchByVectorAnswersAsTheSearchByText() {
+        SearchRequest r = SearchRequest.builder().query("football match goals").topK(5).filterExpression("year >= 2017").build();
+        assertEquals(ann4j.similaritySearch(r).stream().map(Document::getId).toList(),
+                ann4j.similaritySearch(MODEL.embed("football match goals"), r).stream().map(Document::getId).toList());
+    }
+
+    @Test
+    void addsAndQueriesAreObservedThroughTheRegistry() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new io.micrometer.observation.ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStart(io.micrometer.observation.Observation.Context context) {
+                if (context instanceof org.springframework.ai.vectorstore.observation.VectorStoreObservationContext v) {
+                    seen.add(v.getOperationName() + " " + v.getDatabaseSystem());
+                }
+            }
+        });
+        Ann4jVectorStore store = Ann4jVectorStore.builder(MODEL).observationRegistry(registry).build();
+        store.add(List.of(new Document("one", "a cat on a mat", Map.of())));
+        store.similaritySearch(SearchRequest.builder().query("cat").topK(1).build());
+        assertEquals(2, seen.size(), seen.toString());
+        assertEquals(List.of("add ann4j", "query ann4j"), seen);
+    }
+
+    @Test
     void badRequestsAreRefusedNamingWhatIsWrong() {
         VectorStore store = Ann4jVectorStore.of(MODEL);
         assertThrows(IllegalArgumentException.class, () -> store.add(null));
