@@ -68,7 +68,7 @@ public final class BenchMain {
         if (!o.db.isEmpty()) {
             userFiles();
         } else if (o.storeOnly) {
-            rows.addAll(StoreBench.run(out, o.quick ? 100_000 : 1_000_000, D, o.runs));
+            rows.addAll(StoreBench.run(out, o.quick ? new int[] {100_000} : new int[] {100_000, 1_000_000}, o.runs));
         } else if (o.int8Only) {
             rows.addAll(new Int8Bench(out, o.runs, o.quick).run());
             targets();

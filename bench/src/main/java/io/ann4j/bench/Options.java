@@ -6,7 +6,7 @@ import java.nio.file.Path;
 final class Options {
     static final String USAGE = """
             usage: bench/run [--quick] [--int8] [--json FILE] [--runs N]
-                   bench/run --store [--quick] [--json FILE]   (the LangChain4j store: N=1,000,000, or 100,000 with --quick)
+                   bench/run --store [--quick] [--json FILE]   (the embedding stores: N=100,000 and 1,000,000, D=384; 100,000 with --quick)
                    bench/run --calibrate [--db REAL.npy --queries HELD_OUT.npy] [--json FILE]
                    bench/run --db DB.npy --queries Q.npy [--k K] [--recall R] [--metric ip|l2|cosine] [--out I.npy] [--json FILE]""";
 

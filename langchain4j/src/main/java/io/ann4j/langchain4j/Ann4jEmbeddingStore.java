@@ -49,8 +49,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** Compaction runs when removed rows exceed this share of the rows. */
     static final double COMPACT_AT = 0.25;
-    /** Rows per chunk of embeddings ({@link Chunks}): 65,536 (96 MB at D=384). */
-    static final int CHUNK_ROWS = 1 << 16;
+    /**
+     * Rows per chunk of embeddings ({@link Chunks}): 262,144 (384 MB at D=384). One query against a
+     * chunk of D=384 measured 6.2 ms for 65,536 rows (16 GB/s) and 17.7 ms for 262,144 (23 GB/s) on
+     * a Zen 4: fewer, larger calls read the memory faster.
+     */
+    static final int CHUNK_ROWS = 1 << 18;
 
     private final Object writeLock = new Object();
     private final CosineSearch search;
@@ -438,11 +442,19 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
      * every filled row.
      */
     private static INDArray bias(BitSet allowed, int first, int inChunk, int capacity) {
-        INDArray b = Nd4j.valueArrayOf(new long[] {capacity}, Float.NEGATIVE_INFINITY, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        // filled in Java: ND4J's own fill runs an op on its OpenMP threads, which measured up to
+        // 8 ms a call beside OpenBLAS's spinning workers
+        INDArray b = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, capacity);
         java.lang.foreign.MemorySegment seg = io.ann4j.compiler.spi.NativeViews.segment(b);
         if (allowed == null) {
             seg.asSlice(0, (long) inChunk * Float.BYTES).fill((byte) 0);
+            for (int r = inChunk; r < capacity; r++) {
+                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r, Float.NEGATIVE_INFINITY);
+            }
         } else {
+            for (int r = 0; r < capacity; r++) {
+                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r, Float.NEGATIVE_INFINITY);
+            }
             for (int r = allowed.nextSetBit(first); r >= 0 && r < first + inChunk; r = allowed.nextSetBit(r + 1)) {
                 seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r - first, 0f);
             }
