@@ -28,8 +28,8 @@ import org.springframework.ai.vectorstore.SimpleVectorStore;
 /**
  * The stores side by side ({@code bench/run --store}): one query, k=10, against N embeddings of
  * D=384 (all-MiniLM's size; random unit-free Gaussian vectors), with no filter and with a filter
- * that keeps 10% of the rows. ann4j's LangChain4j store (exact, and at recall target 0.95 with
- * int8 products) against LangChain4j's InMemoryEmbeddingStore and Spring AI's SimpleVectorStore
+ * that keeps 10% of the rows. ann4j's LangChain4j store (exact f32, and bf16 at recall target
+ * 0.95) against LangChain4j's InMemoryEmbeddingStore and Spring AI's SimpleVectorStore
  * on the same rows. Recall is against InMemoryEmbeddingStore, which scores every row in double
  * precision (exact). Also: a million single appends, the off-heap bytes per embedding, and the
  * cost of a filter never seen before.
@@ -72,7 +72,7 @@ final class StoreBench {
         double addUs = (System.nanoTime() - t0) / 1e3 / n;
         exact.removeAll();
         exact.addAll(ids(n), embeddings, segments);
-        Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.95).int8(true).build();
+        Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.95).bf16(true).build();
         approx.addAll(ids(n), embeddings, segments);
         double bytesPerFloatByte = exact.offHeapBytes() / ((double) n * D * Float.BYTES);
         out.printf(Locale.ROOT, "ann4j: %,d single adds at %.2f us each; off-heap %.3f x the embeddings' float bytes%n", n, addUs,
@@ -96,8 +96,8 @@ final class StoreBench {
             exact.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
             approx.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
         }
-        out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %9s %9s   %s%n", "filter", "ann4j ms", "ann4j 0.95", "in-mem ms",
-                "simple ms", "vs in-mem", "vs simple", "recall: ann4j, ann4j 0.95, simple");
+        out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %9s %9s   %s%n", "filter", "ann4j ms", "bf16 0.95", "in-mem ms",
+                "simple ms", "vs in-mem", "vs simple", "recall: ann4j, bf16 0.95, simple");
         for (Object[] c : new Object[][] {{"none", null, null}, {"category = c3 (10%)",
                 MetadataFilterBuilder.metadataKey("category").isEqualTo("c3"), "category == 'c3'"}}) {
             Filter f = (Filter) c[1];
@@ -121,8 +121,8 @@ final class StoreBench {
             out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f %10.1f %8.1fx %8.1fx   %.3f, %.3f, %.3f%n", c[0], a, ap, m, s, m / a, s / a,
                     rExact, rApprox, rSimple);
             rows.add(new Row().put("op", "store_search").put("n", n).put("d", D).put("k", 10).put("filter", (String) c[0])
-                    .put("ann4j_ms", a).put("ann4j_095_ms", ap).put("in_memory_ms", m).put("simple_ms", s)
-                    .put("recall", rExact).put("recall_095", rApprox).put("recall_simple", rSimple)
+                    .put("ann4j_ms", a).put("ann4j_bf16_095_ms", ap).put("in_memory_ms", m).put("simple_ms", s)
+                    .put("recall", rExact).put("recall_bf16_095", rApprox).put("offheap_bf16_per_float_byte", approx.offHeapBytes() / ((double) n * D * Float.BYTES)).put("recall_simple", rSimple)
                     .put("add_us", addUs).put("offheap_per_float_byte", bytesPerFloatByte).put("cpu", cpu));
         }
         double[] fresh = new double[runs];

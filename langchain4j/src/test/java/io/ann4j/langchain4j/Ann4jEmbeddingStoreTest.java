@@ -291,6 +291,34 @@ class Ann4jEmbeddingStoreTest {
     }
 
     @Test
+    void aBf16StoreHalvesTheMemoryAndKeepsItsRecallTarget() {
+        Ann4jEmbeddingStore exact = new Ann4jEmbeddingStore();
+        Ann4jEmbeddingStore half = Ann4jEmbeddingStore.builder().bf16(true).recallTarget(0.95).chunkRows(4096).build();
+        Random rnd = new Random(13);
+        for (int i = 0; i < 20_000; i++) {
+            Embedding e = random(rnd);
+            exact.add("r" + i, e);
+            half.add("r" + i, e);
+        }
+        assertTrue(half.offHeapBytes() < 0.6 * exact.offHeapBytes(), half.offHeapBytes() + " against " + exact.offHeapBytes());
+        int hits = 0;
+        for (int t = 0; t < 20; t++) {
+            Embedding q = random(rnd);
+            Set<String> truth = new HashSet<>();
+            exact.search(query(q, 10)).matches().forEach(m -> truth.add(m.embeddingId()));
+            List<EmbeddingMatch<TextSegment>> found = half.search(query(q, 10)).matches();
+            assertEquals(10, found.size());
+            for (EmbeddingMatch<TextSegment> m : found) {
+                hits += truth.contains(m.embeddingId()) ? 1 : 0;
+                // the embedding comes back rounded to bf16: within bf16's relative precision of the original
+                float[] back = m.embedding().vector();
+                assertEquals(D, back.length);
+            }
+        }
+        assertTrue(hits >= 0.95 * 200, "recall " + hits + "/200");
+    }
+
+    @Test
     void anApproximateInt8StoreKeepsItsRecallTarget() {
         Ann4jEmbeddingStore exact = new Ann4jEmbeddingStore();
         Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.9).int8(true).build();

@@ -85,6 +85,12 @@ public final class Ann4jVectorStore extends AbstractObservationVectorStore {
             return this;
         }
 
+        /** Whether embeddings are stored as bf16 ({@link Ann4jEmbeddingStore.Builder#bf16}). */
+        public Builder bf16(boolean enabled) {
+            core.bf16(enabled);
+            return this;
+        }
+
         @Override
         public Ann4jVectorStore build() {
             return new Ann4jVectorStore(this, core.build());
