@@ -84,6 +84,31 @@ public final class Interpreter implements Executable {
         return out;
     }
 
+    /**
+     * Evaluates {@code graph} on row-major values held as doubles, one array per parameter (each
+     * value one its parameter's dtype holds); returns the results likewise. For checks that need
+     * no arrays of a backend (the compiler's own tests of its passes).
+     */
+    public static List<double[]> evaluate(Graph graph, List<double[]> inputs) {
+        if (inputs.size() != graph.parameters().size()) {
+            throw new IllegalArgumentException("expected " + graph.parameters().size() + " inputs, got " + inputs.size());
+        }
+        List<RefArray> in = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            TensorType t = graph.parameters().get(i).type();
+            if (inputs.get(i).length != t.elementCount()) {
+                throw new IllegalArgumentException("input " + i + " must hold the " + t.elementCount() + " elements of " + t
+                        + ", got " + inputs.get(i).length);
+            }
+            in.add(new RefArray(t.dtype(), t.shape().toArray(), inputs.get(i).clone()));
+        }
+        List<double[]> out = new ArrayList<>();
+        for (RefArray r : run(graph, in)) {
+            out.add(r.data().clone());
+        }
+        return out;
+    }
+
     /** Evaluates {@code g} on {@code inputs}: its results, in order. */
     static List<RefArray> run(Graph g, List<RefArray> inputs) {
         Map<Value, RefArray> env = new HashMap<>();
