@@ -30,7 +30,8 @@ import org.springframework.ai.vectorstore.SimpleVectorStore;
  * D=384 (all-MiniLM's size; random unit-free Gaussian vectors), with no filter and with a filter
  * that keeps 10% of the rows. ann4j's LangChain4j store (exact f32, and bf16 at recall target
  * 0.95) against LangChain4j's InMemoryEmbeddingStore and Spring AI's SimpleVectorStore
- * on the same rows. Recall is against InMemoryEmbeddingStore, which scores every row in double
+ * on the same rows; ann4j's stores are measured first, alone in the process, then freed before
+ * the yardsticks are built. Recall is against InMemoryEmbeddingStore, which scores every row in double
  * precision (exact). Also: a million single appends, the off-heap bytes per embedding, and the
  * cost of a filter never seen before.
  */
@@ -64,6 +65,16 @@ final class StoreBench {
             embeddings.add(Embedding.from(v));
             segments.add(TextSegment.from("row " + i, new Metadata().put("category", "c" + (i % 10)).put("year", 2000 + i % 25)));
         }
+        float[] q = new float[D];
+        for (int j = 0; j < D; j++) {
+            q[j] = (float) rnd.nextGaussian();
+        }
+        Embedding query = Embedding.from(q);
+        Object[][] filters = {{"none", null, null},
+            {"category = c3 (10%)", MetadataFilterBuilder.metadataKey("category").isEqualTo("c3"), "category == 'c3'"}};
+
+        // Phase 1: ann4j's stores alone in the process (each yardstick below gets the same: the
+        // stores measured side by side, each where nothing else holds the memory)
         Ann4jEmbeddingStore exact = new Ann4jEmbeddingStore();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -75,10 +86,45 @@ final class StoreBench {
         Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.95).bf16(true).build();
         approx.addAll(ids(n), embeddings, segments);
         double bytesPerFloatByte = exact.offHeapBytes() / ((double) n * D * Float.BYTES);
-        out.printf(Locale.ROOT, "ann4j: %,d single adds at %.2f us each; off-heap %.3f x the embeddings' float bytes%n", n, addUs,
-                bytesPerFloatByte);
+        double bf16PerFloatByte = approx.offHeapBytes() / ((double) n * D * Float.BYTES);
+        out.printf(Locale.ROOT, "ann4j: %,d single adds at %.2f us each; off-heap %.3f x the embeddings' float bytes (bf16: %.3f)%n",
+                n, addUs, bytesPerFloatByte, bf16PerFloatByte);
+        for (int w = 0; w < 10; w++) { // the programs for these shapes compiled, the JIT warm
+            exact.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
+            approx.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
+        }
+        double[][] ann4jMs = new double[filters.length][2];
+        List<Set<String>> exactIds = new ArrayList<>();
+        List<Set<String>> approxIds = new ArrayList<>();
+        for (int f = 0; f < filters.length; f++) {
+            EmbeddingSearchRequest req = request(query, (Filter) filters[f][1]);
+            ann4jMs[f][0] = Stats.medianMs(runs, () -> exact.search(req));
+            ann4jMs[f][1] = Stats.medianMs(runs, () -> approx.search(req));
+            exactIds.add(ids(exact.search(req).matches()));
+            approxIds.add(ids(approx.search(req).matches()));
+        }
+        double[] fresh = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            fresh[r] = Ann4jStoreProbe.filterMs(exact, MetadataFilterBuilder.metadataKey("year").isGreaterThanOrEqualTo(2000 + 20 + r % 5)
+                    .and(MetadataFilterBuilder.metadataKey("category").isIn("c1", "c" + (2 + r))));
+        }
+        exact.removeAll();
+        approx.removeAll();
+        System.gc();
+
+        // Phase 2: the yardsticks, on the same rows
         InMemoryEmbeddingStore<TextSegment> inMemory = new InMemoryEmbeddingStore<>();
         inMemory.addAll(ids(n), embeddings, segments);
+        out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %9s %9s   %s%n", "filter", "ann4j ms", "bf16 0.95", "in-mem ms",
+                "simple ms", "vs in-mem", "vs simple", "recall: ann4j, bf16 0.95, simple");
+        double[] inMemoryMs = new double[filters.length];
+        List<Set<String>> truth = new ArrayList<>();
+        for (int f = 0; f < filters.length; f++) {
+            EmbeddingSearchRequest req = request(query, (Filter) filters[f][1]);
+            inMemoryMs[f] = Stats.medianMs(Math.min(runs, 3), () -> inMemory.search(req));
+            truth.add(ids(inMemory.search(req).matches()));
+        }
+        inMemory.removeAll();
         SimpleVectorStore simple = SimpleVectorStore.builder(new Precomputed(embeddings)).build();
         List<Document> docs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -86,49 +132,29 @@ final class StoreBench {
         }
         simple.add(docs);
         docs.clear();
-
-        float[] q = new float[D];
-        for (int j = 0; j < D; j++) {
-            q[j] = (float) rnd.nextGaussian();
-        }
-        Embedding query = Embedding.from(q);
-        for (int w = 0; w < 10; w++) { // the programs for these shapes compiled, the JIT warm
-            exact.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
-            approx.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
-        }
-        out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %9s %9s   %s%n", "filter", "ann4j ms", "bf16 0.95", "in-mem ms",
-                "simple ms", "vs in-mem", "vs simple", "recall: ann4j, bf16 0.95, simple");
-        for (Object[] c : new Object[][] {{"none", null, null}, {"category = c3 (10%)",
-                MetadataFilterBuilder.metadataKey("category").isEqualTo("c3"), "category == 'c3'"}}) {
-            Filter f = (Filter) c[1];
-            EmbeddingSearchRequest req = request(query, f);
-            double a = Stats.medianMs(runs, () -> exact.search(req));
-            double ap = Stats.medianMs(runs, () -> approx.search(req));
-            double m = Stats.medianMs(Math.min(runs, 3), () -> inMemory.search(req));
+        Precomputed.query = q;
+        for (int f = 0; f < filters.length; f++) {
             SearchRequest.Builder sb = SearchRequest.builder().query("q").topK(10).similarityThresholdAll();
-            if (c[2] != null) {
-                sb.filterExpression((String) c[2]);
+            if (filters[f][2] != null) {
+                sb.filterExpression((String) filters[f][2]);
             }
             SearchRequest sr = sb.build();
-            Precomputed.query = q;
             double s = Stats.medianMs(Math.min(runs, 3), () -> simple.similaritySearch(sr));
-            Set<String> truth = ids(inMemory.search(req).matches());
-            double rExact = recall(truth, ids(exact.search(req).matches()));
-            double rApprox = recall(truth, ids(approx.search(req).matches()));
             Set<String> simpleIds = new HashSet<>();
             simple.similaritySearch(sr).forEach(d -> simpleIds.add(d.getId()));
-            double rSimple = recall(truth, simpleIds);
-            out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f %10.1f %8.1fx %8.1fx   %.3f, %.3f, %.3f%n", c[0], a, ap, m, s, m / a, s / a,
-                    rExact, rApprox, rSimple);
-            rows.add(new Row().put("op", "store_search").put("n", n).put("d", D).put("k", 10).put("filter", (String) c[0])
+            double a = ann4jMs[f][0];
+            double ap = ann4jMs[f][1];
+            double m = inMemoryMs[f];
+            double rExact = recall(truth.get(f), exactIds.get(f));
+            double rApprox = recall(truth.get(f), approxIds.get(f));
+            double rSimple = recall(truth.get(f), simpleIds);
+            out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f %10.1f %8.1fx %8.1fx   %.3f, %.3f, %.3f   (bf16: %.1fx, %.1fx)%n",
+                    filters[f][0], a, ap, m, s, m / a, s / a, rExact, rApprox, rSimple, m / ap, s / ap);
+            rows.add(new Row().put("op", "store_search").put("n", n).put("d", D).put("k", 10).put("filter", (String) filters[f][0])
                     .put("ann4j_ms", a).put("ann4j_bf16_095_ms", ap).put("in_memory_ms", m).put("simple_ms", s)
-                    .put("recall", rExact).put("recall_bf16_095", rApprox).put("offheap_bf16_per_float_byte", approx.offHeapBytes() / ((double) n * D * Float.BYTES)).put("recall_simple", rSimple)
-                    .put("add_us", addUs).put("offheap_per_float_byte", bytesPerFloatByte).put("cpu", cpu));
-        }
-        double[] fresh = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            fresh[r] = Ann4jStoreProbe.filterMs(exact, MetadataFilterBuilder.metadataKey("year").isGreaterThanOrEqualTo(2000 + 20 + r % 5)
-                    .and(MetadataFilterBuilder.metadataKey("category").isIn("c1", "c" + (2 + r))));
+                    .put("recall", rExact).put("recall_bf16_095", rApprox).put("recall_simple", rSimple)
+                    .put("add_us", addUs).put("offheap_per_float_byte", bytesPerFloatByte)
+                    .put("offheap_bf16_per_float_byte", bf16PerFloatByte).put("cpu", cpu));
         }
         out.printf(Locale.ROOT, "a filter never seen before (year >= Y and category in (...)): its rows in %.1f ms%n", Stats.median(fresh));
         rows.add(new Row().put("op", "store_filter").put("n", n).put("filter_eval_ms", Stats.median(fresh)).put("cpu", cpu));
