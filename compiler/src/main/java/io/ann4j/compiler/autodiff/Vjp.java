@@ -50,7 +50,6 @@ public final class Vjp {
                 ct.merge(r, resultCts.get(i), e::add);
             }
         }
-        TransposeRules rules = new TransposeRules(e);
         List<Node> nodes = graph.nodes();
         for (int k = nodes.size() - 1; k >= 0; k--) {
             Node n = nodes.get(k);
@@ -62,7 +61,7 @@ public final class Vjp {
             List<Value> outs = n.outputs().stream().map(primal::get).toList();
             List<Value> inCts = n.op() instanceof CustomDerivative c
                     ? CustomRules.vjp(e, c, ins, outCts)
-                    : rules.rule(n.op(), ins, outs, outCts);
+                    : io.ann4j.compiler.rules.Rules.transpose(e, n.op(), ins, outs, outCts);
             for (int i = 0; i < inCts.size(); i++) {
                 Value in = n.inputs().get(i);
                 if (inCts.get(i) != null && in.type().dtype().isFloating()) {

@@ -28,7 +28,7 @@ import io.ann4j.compiler.ops.UnaryOp;
 import io.ann4j.compiler.spi.Executable;
 import io.ann4j.compiler.spi.PreparedArray;
 import io.ann4j.runtime.cpu.dense.DenseOps;
-import io.ann4j.runtime.cpu.dense.GatherRowsOp;
+import io.ann4j.runtime.cpu.dense.RowOps;
 import io.ann4j.compiler.spi.HalfArrays;
 import io.ann4j.runtime.cpu.dense.SortKeyValues;
 import io.ann4j.runtime.cpu.kernel.Epilogue;
@@ -192,9 +192,9 @@ final class CpuExecutable implements Executable {
             case Reduce r -> in -> List.of(DenseOps.reduce(r, in.get(0), out));
             case Convert c -> in -> List.of(DenseOps.convert(in.get(0), c.to()));
             case SortKeyVal s -> in -> SortKeyValues.sort(in.get(0), in.get(1), s.dimension());
-            case GatherRows g -> in -> List.of(GatherRowsOp.gather(in.get(0), in.get(1), g.batchDims(), out));
+            case GatherRows g -> in -> List.of(RowOps.gatherRows(in.get(0), in.get(1), g.batchDims(), out));
             case CustomDerivative c -> throw new IllegalStateException("the compiler inlines " + c.name() + " before the backend");
-            case ScatterAddRows s -> in -> List.of(GatherRowsOp.scatterAdd(in.get(0), in.get(1), s.batchDims(), out));
+            case ScatterAddRows s -> in -> List.of(RowOps.scatterAddRows(in.get(0), in.get(1), s.batchDims(), out));
             case ApproxTopK a -> {
                 TopKSearch.prepareKernel(new Epilogue.Score(), op, n.inputs().get(0).type());
                 yield topK(op, n.inputs().get(0).type(), a.params().axis(n.inputs().get(0).type().rank()), selection);

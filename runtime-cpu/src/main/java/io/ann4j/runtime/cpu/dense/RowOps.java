@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the search. Every index is checked. The scatter adds in update order, one thread, so its sums
  * are the same bits whatever the thread count.
  */
-public final class GatherRowsOp {
-    private GatherRowsOp() {}
+public final class RowOps {
+    private RowOps() {}
 
     /** {@code [batch, perBatch, rowSize]} geometry of an operand split at {@code batchDims}. */
     private record Geometry(long batch, long n, long rowSize, long perBatch) {
@@ -35,7 +35,7 @@ public final class GatherRowsOp {
         }
     }
 
-    public static INDArray gather(INDArray operand, INDArray indices, int batchDims, TensorType outType) {
+    public static INDArray gatherRows(INDArray operand, INDArray indices, int batchDims, TensorType outType) {
         INDArray src = NativeViews.dense(operand);
         Geometry g = Geometry.of(src.shape(), batchDims, indices.length());
         int[] idx = indexArray(indices);
@@ -57,7 +57,7 @@ public final class GatherRowsOp {
     }
 
     /** Sums {@code updates} into the rows named by {@code indices} of a zero array of {@code outType}. */
-    public static INDArray scatterAdd(INDArray updates, INDArray indices, int batchDims, TensorType outType) {
+    public static INDArray scatterAddRows(INDArray updates, INDArray indices, int batchDims, TensorType outType) {
         INDArray src = NativeViews.dense(updates);
         long[] outShape = StorageTypes.longs(outType.shape());
         Geometry g = Geometry.of(outShape, batchDims, indices.length());
