@@ -41,8 +41,10 @@ public final class Conformance {
      * @param config     what to jit with
      * @param exact      whether this configuration's approximate top-k is exact
      * @param totalOrder whether the backend follows the total order of NaN and ties
+     * @param dtypes     the floating dtypes the backend declares
      */
-    public record Target(String backend, String label, JitConfig config, boolean exact, boolean totalOrder) {
+    public record Target(String backend, String label, JitConfig config, boolean exact, boolean totalOrder,
+                         java.util.Set<io.ann4j.compiler.ir.DType> dtypes) {
         /** The same target with the fusion pass off: the unfused reference path. */
         JitConfig unfused() {
             return config.fuse(false);
@@ -93,7 +95,7 @@ public final class Conformance {
                     config = config.option(o.getKey(), o.getValue());
                 }
                 out.add(new Target(name, caps.configurations().size() == 1 ? null : c.label(), config, c.exactTopK(),
-                        caps.totalOrder()));
+                        caps.totalOrder(), caps.dtypes()));
             }
         }
         return List.copyOf(out);
@@ -105,7 +107,7 @@ public final class Conformance {
         for (String name : backendsUnderTest()) {
             Capabilities caps = Backends.get(name).capabilities();
             boolean exactByDefault = caps.configurations().get(0).options().isEmpty() && caps.configurations().get(0).exactTopK();
-            out.add(new Target(name, null, JitConfig.defaults().backend(name), exactByDefault, caps.totalOrder()));
+            out.add(new Target(name, null, JitConfig.defaults().backend(name), exactByDefault, caps.totalOrder(), caps.dtypes()));
         }
         return List.copyOf(out);
     }
@@ -314,6 +316,16 @@ public final class Conformance {
 
     /** The floating dtypes JAX's ann tests run on ({@code jtu.dtypes.all_floating}). */
     static final List<DataType> FLOATING = List.of(DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16);
+
+    /** Those of {@link #FLOATING} the target's backend declares ({@code Capabilities.dtypes}). */
+    static List<DataType> floating(Target t) {
+        return FLOATING.stream().filter(d -> t.dtypes().contains(switch (d) {
+            case DOUBLE -> io.ann4j.compiler.ir.DType.F64;
+            case HALF -> io.ann4j.compiler.ir.DType.F16;
+            case BFLOAT16 -> io.ann4j.compiler.ir.DType.BF16;
+            default -> io.ann4j.compiler.ir.DType.F32;
+        })).toList();
+    }
 
     // ---- devices ----
 

@@ -64,7 +64,7 @@ class JaxAnnPortTest {
         for (Target t : Conformance.targets()) {
             for (Shape qy : QY_SHAPES) {
                 for (Shape db : DB_SHAPES) {
-                    for (DataType dtype : Conformance.FLOATING) {
+                    for (DataType dtype : Conformance.floating(t)) {
                         for (int k : new int[] {1, 10}) {
                             for (double recall : new double[] {0.95}) {
                                 out.add(Arguments.of(t, qy, db, dtype, k, recall));
@@ -146,7 +146,7 @@ class JaxAnnPortTest {
         List<Arguments> out = new ArrayList<>();
         for (Target t : Conformance.targets()) {
             for (Shape qy : QY_SHAPES) {
-                for (DataType dtype : Conformance.FLOATING) {
+                for (DataType dtype : Conformance.floating(t)) {
                     for (int k : new int[] {1, 10}) {
                         for (double recall : new double[] {0.9, 0.95}) {
                             out.add(Arguments.of(t, qy, new Shape(2048, 128), dtype, k, recall));

@@ -12,13 +12,27 @@ import java.util.Map;
  *                       orders by JAX's emitted comparator instead (a plain GT or LT, as a TPU
  *                       does: NaN and ties unordered) says false
  * @param configurations the option sets worth checking, each a distinct algorithm (at least one)
+ * @param dtypes         the floating dtypes its searches take (f32 always; f64, f16, bf16 where supported)
  */
-public record Capabilities(boolean totalOrder, List<Configuration> configurations) {
+public record Capabilities(boolean totalOrder, List<Configuration> configurations, java.util.Set<io.ann4j.compiler.ir.DType> dtypes) {
     public Capabilities {
         configurations = List.copyOf(configurations);
+        dtypes = java.util.Set.copyOf(dtypes);
         if (configurations.isEmpty()) {
             throw new IllegalArgumentException("a backend declares at least one configuration");
         }
+        if (!dtypes.contains(io.ann4j.compiler.ir.DType.F32)) {
+            throw new IllegalArgumentException("a backend takes f32 at least; declared " + dtypes);
+        }
+    }
+
+    /** Every floating dtype. */
+    public static final java.util.Set<io.ann4j.compiler.ir.DType> ALL_FLOATING = java.util.Set.of(io.ann4j.compiler.ir.DType.F32,
+            io.ann4j.compiler.ir.DType.F64, io.ann4j.compiler.ir.DType.F16, io.ann4j.compiler.ir.DType.BF16);
+
+    /** A backend that takes every floating dtype. */
+    public Capabilities(boolean totalOrder, List<Configuration> configurations) {
+        this(totalOrder, configurations, ALL_FLOATING);
     }
 
     /**
