@@ -136,6 +136,20 @@ class Ann4jEmbeddingStoreTest {
         // fewer matching rows than asked for: all of them, no padding
         assertEquals(20, store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(100).filter(filter).build())
                 .matches().size());
+        // a filter that keeps most rows is searched by masking the full scan, a selective one over
+        // its gathered rows (above): both give the exact top-k of the rows they keep
+        Set<Integer> red = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (!blue.contains(i)) {
+                red.add(i);
+            }
+        }
+        List<EmbeddingMatch<TextSegment>> reds = store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(15)
+                .filter(MetadataFilterBuilder.metadataKey("colour").isEqualTo("red")).build()).matches();
+        List<Integer> expectedRed = bruteForce(rows, q, 15, red);
+        for (int i = 0; i < 15; i++) {
+            assertEquals(ids.get(expectedRed.get(i)), reds.get(i).embeddingId(), "red rank " + i);
+        }
     }
 
     @org.junit.jupiter.params.ParameterizedTest
