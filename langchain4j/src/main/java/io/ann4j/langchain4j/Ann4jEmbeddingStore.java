@@ -401,9 +401,31 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             return new EmbeddingSearchResult<>(List.of());
         }
         INDArray query = Nd4j.create(unit(q), new long[] {1, q.length}, 'c');
+        INDArray[] liveBias = filter == null ? liveBias(s, allowed) : null;
         Chunks.View data = s.data();
-        List<long[]> best = filter != null && (long) candidates * GATHER_BELOW <= s.rows()
-                ? gathered(s, allowed, candidates, query, k) : scanned(s, filter, allowed, query, k);
+        List<long[]> best = new ArrayList<>(); // (score bits, row) of each chunk's best rows
+        for (int j = 0; j < data.chunkCount(); j++) {
+            Chunks.Chunk c = data.chunks()[j];
+            int first = j * data.chunkRows();
+            int inChunk = data.rowsIn(j);
+            INDArray bias = filter == null ? liveBias[j] : bias(allowed, first, inChunk, c.capacity());
+            float[] values;
+            int[] rows;
+            try {
+                TopK top = search.search(query, c.rows(), c.inverseNorms(), bias, Math.min(k, c.capacity()));
+                values = top.valuesArray().data().asFloat();
+                rows = top.indicesArray().data().asInt();
+            } finally {
+                if (filter != null && bias != null) {
+                    bias.close(); // made for this search alone: freed now, not left to the collector
+                }
+            }
+            for (int i = 0; i < values.length; i++) {
+                if (rows[i] >= 0 && rows[i] < inChunk && values[i] != Float.NEGATIVE_INFINITY) {
+                    best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[i]), first + rows[i]});
+                }
+            }
+        }
         // the chunks' best merged: larger score first, the lower row on ties (as within a chunk)
         best.sort((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
         List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(k);
@@ -416,74 +438,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             }
         }
         return new EmbeddingSearchResult<>(matches);
-    }
-
-    /**
-     * A filter that keeps at most one row in this many is searched over its rows gathered into a
-     * compact matrix: copying m rows and scanning ~2m costs less than scanning all N once m is
-     * below N/8 (copy and scan both read and write memory at about the same rate).
-     */
-    static final int GATHER_BELOW = 8;
-
-    /** Every chunk scanned, the rows outside {@code allowed} masked: (score bits, row) of each chunk's best. */
-    private List<long[]> scanned(Snapshot s, Filter filter, BitSet allowed, INDArray query, int k) {
-        INDArray[] liveBias = filter == null ? liveBias(s, allowed) : null;
-        Chunks.View data = s.data();
-        List<long[]> best = new ArrayList<>();
-        for (int j = 0; j < data.chunkCount(); j++) {
-            Chunks.Chunk c = data.chunks()[j];
-            int first = j * data.chunkRows();
-            int inChunk = data.rowsIn(j);
-            INDArray bias = filter == null ? liveBias[j] : bias(allowed, first, inChunk, c.capacity());
-            TopK top = search.search(query, c.rows(), c.inverseNorms(), bias, Math.min(k, c.capacity()));
-            float[] values = top.valuesArray().data().asFloat();
-            int[] rows = top.indicesArray().data().asInt();
-            for (int i = 0; i < values.length; i++) {
-                if (rows[i] >= 0 && rows[i] < inChunk && values[i] != Float.NEGATIVE_INFINITY) {
-                    best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[i]), first + rows[i]});
-                }
-            }
-        }
-        return best;
-    }
-
-    /**
-     * The {@code m} rows {@code allowed} keeps, copied into one matrix of the next power of two rows
-     * (so that searches compile a program per size class), their inverse norms beside them, the
-     * padding masked; searched once. (score bits, row) of the best.
-     */
-    private List<long[]> gathered(Snapshot s, BitSet allowed, int m, INDArray query, int k) {
-        Chunks.View data = s.data();
-        int pad = m <= 1024 ? 1024 : Integer.highestOneBit(m - 1) << 1;
-        long rowBytes = (long) data.dim() * (data.bf16() ? 2 : Float.BYTES);
-        INDArray rows = Nd4j.create(data.bf16() ? org.nd4j.linalg.api.buffer.DataType.BFLOAT16
-                : org.nd4j.linalg.api.buffer.DataType.FLOAT, pad, data.dim());
-        INDArray norms = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, pad);
-        java.lang.foreign.MemorySegment rowSeg = io.ann4j.compiler.spi.NativeViews.segment(rows);
-        java.lang.foreign.MemorySegment normSeg = io.ann4j.compiler.spi.NativeViews.segment(norms);
-        int[] rowOfSlot = new int[m];
-        int i = 0;
-        for (int r = allowed.nextSetBit(0); r >= 0 && i < m; r = allowed.nextSetBit(r + 1)) {
-            Chunks.Chunk c = data.chunks()[r / data.chunkRows()];
-            int at = r % data.chunkRows();
-            java.lang.foreign.MemorySegment.copy(c.rowBytes(), at * rowBytes, rowSeg, i * rowBytes, rowBytes);
-            normSeg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i,
-                    c.normBytes().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, at));
-            rowOfSlot[i++] = r;
-        }
-        BitSet filled = new BitSet(pad);
-        filled.set(0, m);
-        INDArray bias = m == pad ? null : bias(filled, 0, pad, pad);
-        TopK top = search.search(query, rows, norms, bias, Math.min(k, pad));
-        float[] values = top.valuesArray().data().asFloat();
-        int[] slots = top.indicesArray().data().asInt();
-        List<long[]> best = new ArrayList<>(values.length);
-        for (int j = 0; j < values.length; j++) {
-            if (slots[j] >= 0 && slots[j] < m && values[j] != Float.NEGATIVE_INFINITY) {
-                best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[j]), rowOfSlot[slots[j]]});
-            }
-        }
-        return best;
     }
 
     /** Per chunk, the bias of an unfiltered search (null where none is needed), kept with the snapshot. */

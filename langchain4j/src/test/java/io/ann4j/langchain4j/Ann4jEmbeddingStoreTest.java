@@ -136,8 +136,7 @@ class Ann4jEmbeddingStoreTest {
         // fewer matching rows than asked for: all of them, no padding
         assertEquals(20, store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(100).filter(filter).build())
                 .matches().size());
-        // a filter that keeps most rows is searched by masking the full scan, a selective one over
-        // its gathered rows (above): both give the exact top-k of the rows they keep
+        // a filter that keeps most rows gives the exact top-k of the rows it keeps too
         Set<Integer> red = new HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             if (!blue.contains(i)) {
