@@ -42,9 +42,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   to it atomically; {@link #load(Path)} reads the last complete one ({@link StoreFiles}).</li>
  * </ul>
  *
- * <p>Options ({@link #builder()}): the recall target of the search (default 1: exact) and whether an
- * approximate search may score with int8 products (where the CPU has VNNI; the candidates are
- * re-ranked exactly).
+ * <p>Options ({@link #builder()}): the recall target of the search (default 1: exact) and whether
+ * the embeddings are stored as bf16. (ann4j's int8 scoring needs an immutable prepared copy of the
+ * rows, which chunks that are still filling cannot give; it is not an option of the store.)
  */
 public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** Compaction runs when removed rows exceed this share of the rows. */
@@ -62,7 +62,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     private final CosineSearch search;
     private final FilterIndex filters = new FilterIndex();
     private final double recallTarget;
-    private final boolean int8;
     /** The latest snapshot: what a search begun now sees. */
     private volatile Snapshot snapshot = Snapshot.empty(0);
     /** Writer-only: the row of each live id. */
@@ -79,12 +78,12 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         this.chunkRows = b.chunkRows;
         this.bf16 = b.bf16;
         this.recallTarget = b.recallTarget;
-        this.int8 = b.int8;
-        JitConfig config = JitConfig.defaults().option("cpu.product", b.int8 ? "auto" : "f32");
+        // f32 products (or the bf16 path of a bf16 store): int8 scoring applies to prepared arrays only
+        JitConfig config = JitConfig.defaults().option("cpu.product", "f32");
         this.search = new CosineSearch(b.recallTarget, config);
     }
 
-    /** A store with the defaults: exact search, no int8 products. */
+    /** A store with the defaults: exact search over f32 embeddings. */
     public Ann4jEmbeddingStore() {
         this(builder());
     }
@@ -96,7 +95,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** The store's options. */
     public static final class Builder {
         private double recallTarget = 1.0;
-        private boolean int8;
         private int chunkRows = CHUNK_ROWS;
         private boolean bf16;
 
@@ -111,11 +109,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             return this;
         }
 
-        /** Whether an approximate search (recall target below 1) may score with int8 products and re-rank exactly. */
-        public Builder int8(boolean enabled) {
-            this.int8 = enabled;
-            return this;
-        }
 
         /**
          * Whether embeddings are stored as bf16 (default: f32): half the memory, and with a recall
@@ -537,10 +530,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         return recallTarget;
     }
 
-    /** Whether approximate searches may score with int8 products. */
-    public boolean int8() {
-        return int8;
-    }
 
     /** Saves the live rows to {@code dir} atomically: a crash mid-save leaves the previous save loadable. */
     public void save(Path dir) throws IOException {

@@ -332,9 +332,9 @@ class Ann4jEmbeddingStoreTest {
     }
 
     @Test
-    void anApproximateInt8StoreKeepsItsRecallTarget() {
+    void anApproximateStoreKeepsItsRecallTarget() {
         Ann4jEmbeddingStore exact = new Ann4jEmbeddingStore();
-        Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.9).int8(true).build();
+        Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.9).build();
         Random rnd = new Random(12);
         for (int i = 0; i < 20_000; i++) {
             Embedding e = random(rnd);

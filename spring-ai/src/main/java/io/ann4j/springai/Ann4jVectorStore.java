@@ -51,7 +51,7 @@ public final class Ann4jVectorStore extends AbstractObservationVectorStore {
     /**
      * A builder, Spring AI's way: the {@link EmbeddingModel} injected, then the observation
      * registry, convention and batching strategy of {@link AbstractVectorStoreBuilder}, and ann4j's
-     * recall target and int8 option.
+     * recall target and bf16 option.
      */
     public static Builder builder(EmbeddingModel model) {
         if (model == null) {
@@ -79,11 +79,6 @@ public final class Ann4jVectorStore extends AbstractObservationVectorStore {
             return this;
         }
 
-        /** Whether an approximate search may score with int8 products and re-rank exactly. */
-        public Builder int8(boolean enabled) {
-            core.int8(enabled);
-            return this;
-        }
 
         /** Whether embeddings are stored as bf16 ({@link Ann4jEmbeddingStore.Builder#bf16}). */
         public Builder bf16(boolean enabled) {
