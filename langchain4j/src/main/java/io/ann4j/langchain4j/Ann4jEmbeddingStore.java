@@ -9,16 +9,12 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import io.ann4j.dsl.JitConfig;
-import io.ann4j.dsl.TopK;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,28 +55,21 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     static final int CHUNK_ROWS = 1 << 20;
 
     private final Object writeLock = new Object();
-    private final CosineSearch search;
+    private final ChunkedSearch chunks;
     private final FilterIndex filters = new FilterIndex();
     private final double recallTarget;
     /** The latest snapshot: what a search begun now sees. */
     private volatile Snapshot snapshot = Snapshot.empty(0);
-    /** Writer-only: the row of each live id. */
-    private final Map<String, Integer> rowOf = new HashMap<>();
-    /** Writer-only: the rows' metadata by key, appended to with the rows. */
-    private MetadataColumns columns = new MetadataColumns();
+    /** The writer's state (ids to rows, metadata columns, chunks); used under {@link #writeLock}. */
+    private final StoreWriter writer;
 
-    private final int chunkRows;
-    private final boolean bf16;
-    /** Writer-only: the embeddings (null before the first add fixes the dimension). */
-    private Chunks data;
 
     private Ann4jEmbeddingStore(Builder b) {
-        this.chunkRows = b.chunkRows;
-        this.bf16 = b.bf16;
+        this.writer = new StoreWriter(b.chunkRows, b.bf16);
         this.recallTarget = b.recallTarget;
         // f32 products (or the bf16 path of a bf16 store): int8 scoring applies to prepared arrays only
         JitConfig config = JitConfig.defaults().option("cpu.product", "f32");
-        this.search = new CosineSearch(b.recallTarget, config);
+        this.chunks = new ChunkedSearch(new CosineSearch(b.recallTarget, config));
     }
 
     /** A store with the defaults: exact search over f32 embeddings. */
@@ -185,41 +174,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             for (int i = 0; i < embeddings.size(); i++) {
                 dim = check(ids.get(i), embeddings.get(i), dim, i);
             }
-            if (data == null) {
-                data = new Chunks(dim, chunkRows, bf16);
-            }
-            String[] idArray = s.ids();
-            TextSegment[] segArray = s.segments();
-            BitSet dead = s.dead();
-            boolean deadCopied = false;
-            int rows = s.rows();
-            int live = s.live();
-            for (int i = 0; i < embeddings.size(); i++) {
-                String id = ids.get(i);
-                Integer old = rowOf.get(id);
-                if (old != null) {
-                    if (!deadCopied) {
-                        dead = (BitSet) dead.clone();
-                        deadCopied = true;
-                    }
-                    dead.set(old);
-                    live--;
-                }
-                if (rows == idArray.length) {
-                    int cap = Math.max(16, rows * 2);
-                    idArray = Arrays.copyOf(idArray, cap);
-                    segArray = Arrays.copyOf(segArray, cap);
-                }
-                float[] v = embeddings.get(i).vector();
-                data.append(v, inverseNorm(v));
-                idArray[rows] = id;
-                segArray[rows] = segments == null ? null : segments.get(i);
-                columns.add(rows, segArray[rows] == null ? null : segArray[rows].metadata());
-                rowOf.put(id, rows);
-                rows++;
-                live++;
-            }
-            publish(new Snapshot(rows, live, data.view(), idArray, segArray, dead, columns.view(), s.epoch()));
+            publish(writer.append(s, ids, embeddings, segments, dim));
         }
     }
 
@@ -247,18 +202,9 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         return v.length;
     }
 
-    /** {@code 1 / |v|}, or 0 for the zero vector (its cosine with anything is then taken as 0). */
-    private static float inverseNorm(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        return s > 0 ? (float) (1 / Math.sqrt(s)) : 0f;
-    }
-
     /** {@code v / |v|} (the zero vector stays zero). */
     private static float[] unit(float[] v) {
-        float inv = inverseNorm(v);
+        float inv = StoreWriter.inverseNorm(v);
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = v[i] * inv;
@@ -282,14 +228,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             throw new IllegalArgumentException("ids cannot be null or empty");
         }
         synchronized (writeLock) {
-            BitSet rows = new BitSet();
-            for (String id : ids) {
-                Integer r = rowOf.get(id);
-                if (r != null) {
-                    rows.set(r);
-                }
-            }
-            markDead(rows);
+            publish(writer.markDead(snapshot, writer.rowsOf(ids)));
         }
     }
 
@@ -310,7 +249,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
                 removed.add(s.ids()[r]);
             }
-            markDead(rows);
+            publish(writer.markDead(s, rows));
             return removed;
         }
     }
@@ -318,52 +257,8 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     @Override
     public void removeAll() {
         synchronized (writeLock) {
-            rowOf.clear();
-            columns = new MetadataColumns();
-            data = null;
-            publish(Snapshot.empty(snapshot.epoch() + 1));
+            publish(writer.clear(snapshot));
         }
-    }
-
-    /** Masks {@code rows} (live ones) as removed; compacts when removed rows exceed {@link #COMPACT_AT} of the rows. */
-    private void markDead(BitSet rows) {
-        Snapshot s = snapshot;
-        BitSet dead = (BitSet) s.dead().clone();
-        rows.andNot(dead);
-        if (rows.isEmpty()) {
-            return;
-        }
-        dead.or(rows);
-        for (int r = rows.nextSetBit(0); r >= 0; r = rows.nextSetBit(r + 1)) {
-            rowOf.remove(s.ids()[r]);
-        }
-        Snapshot next = new Snapshot(s.rows(), s.live() - rows.cardinality(), s.data(), s.ids(), s.segments(), dead,
-                s.columns(), s.epoch());
-        publish(dead.cardinality() > COMPACT_AT * s.rows() ? compact(next) : next);
-    }
-
-    /** The live rows copied into new chunks, renumbered in order (a new epoch). */
-    private Snapshot compact(Snapshot s) {
-        rowOf.clear();
-        columns = new MetadataColumns();
-        data = null;
-        if (s.live() == 0) {
-            return Snapshot.empty(s.epoch() + 1);
-        }
-        data = new Chunks(s.dim(), chunkRows, bf16);
-        String[] ids = new String[Math.max(16, s.live())];
-        TextSegment[] segments = new TextSegment[ids.length];
-        int n = 0;
-        for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
-            float[] v = s.data().row(r);
-            data.append(v, inverseNorm(v));
-            ids[n] = s.ids()[r];
-            segments[n] = s.segments()[r];
-            columns.add(n, segments[n] == null ? null : segments[n].metadata());
-            rowOf.put(ids[n], n);
-            n++;
-        }
-        return new Snapshot(n, n, data.view(), ids, segments, new BitSet(), columns.view(), s.epoch() + 1);
     }
 
     private void publish(Snapshot s) {
@@ -394,33 +289,8 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             return new EmbeddingSearchResult<>(List.of());
         }
         INDArray query = Nd4j.create(unit(q), new long[] {1, q.length}, 'c');
-        INDArray[] liveBias = filter == null ? liveBias(s, allowed) : null;
         Chunks.View data = s.data();
-        List<long[]> best = new ArrayList<>(); // (score bits, row) of each chunk's best rows
-        for (int j = 0; j < data.chunkCount(); j++) {
-            Chunks.Chunk c = data.chunks()[j];
-            int first = j * data.chunkRows();
-            int inChunk = data.rowsIn(j);
-            INDArray bias = filter == null ? liveBias[j] : bias(allowed, first, inChunk, c.capacity());
-            float[] values;
-            int[] rows;
-            try {
-                TopK top = search.search(query, c.rows(), c.inverseNorms(), bias, Math.min(k, c.capacity()));
-                values = top.valuesArray().data().asFloat();
-                rows = top.indicesArray().data().asInt();
-            } finally {
-                if (filter != null && bias != null) {
-                    bias.close(); // made for this search alone: freed now, not left to the collector
-                }
-            }
-            for (int i = 0; i < values.length; i++) {
-                if (rows[i] >= 0 && rows[i] < inChunk && values[i] != Float.NEGATIVE_INFINITY) {
-                    best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[i]), first + rows[i]});
-                }
-            }
-        }
-        // the chunks' best merged: larger score first, the lower row on ties (as within a chunk)
-        best.sort((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
+        List<long[]> best = chunks.best(s, filter != null, allowed, query, k);
         List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(k);
         for (int i = 0; i < Math.min(k, best.size()); i++) {
             int r = (int) best.get(i)[1];
@@ -431,59 +301,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             }
         }
         return new EmbeddingSearchResult<>(matches);
-    }
-
-    /** Per chunk, the bias of an unfiltered search (null where none is needed), kept with the snapshot. */
-    private static INDArray[] liveBias(Snapshot s, BitSet allowed) {
-        INDArray[] kept = s.liveBias().get();
-        if (kept != null) {
-            return kept;
-        }
-        Chunks.View data = s.data();
-        INDArray[] out = new INDArray[data.chunkCount()];
-        for (int j = 0; j < out.length; j++) {
-            int first = j * data.chunkRows();
-            int inChunk = data.rowsIn(j);
-            boolean deadHere = allowed != null && allowed.get(first, first + inChunk).cardinality() < inChunk;
-            if (deadHere || inChunk < data.chunks()[j].capacity()) {
-                out[j] = bias(allowed, first, inChunk, data.chunks()[j].capacity());
-            }
-        }
-        s.liveBias().set(out);
-        return out;
-    }
-
-    /** A block of -inf, copied into biases. */
-    private static final float[] NEG_INF = new float[1 << 14];
-
-    static {
-        Arrays.fill(NEG_INF, Float.NEGATIVE_INFINITY);
-    }
-
-    /**
-     * 0 for the chunk's rows a search may return, -inf for the rest (removed, filtered out, the
-     * chunk's unfilled rows), written straight into a native array; {@code allowed == null} allows
-     * every filled row.
-     */
-    private static INDArray bias(BitSet allowed, int first, int inChunk, int capacity) {
-        // filled by bulk copies from a block of -inf: ND4J's own fill runs an op on its OpenMP
-        // threads, which measured up to 8 ms a call beside OpenBLAS's spinning workers, and a
-        // loop of single stores ran interpreted in a search called a few times
-        INDArray b = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, capacity);
-        java.lang.foreign.MemorySegment seg = io.ann4j.compiler.spi.NativeViews.segment(b);
-        int from = allowed == null ? inChunk : 0;
-        for (int r = from; r < capacity; r += NEG_INF.length) {
-            java.lang.foreign.MemorySegment.copy(NEG_INF, 0, seg, java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) r * Float.BYTES,
-                    Math.min(NEG_INF.length, capacity - r));
-        }
-        if (allowed == null) {
-            seg.asSlice(0, (long) inChunk * Float.BYTES).fill((byte) 0);
-        } else {
-            for (int r = allowed.nextSetBit(first); r >= 0 && r < first + inChunk; r = allowed.nextSetBit(r + 1)) {
-                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r - first, 0f);
-            }
-        }
-        return b;
     }
 
     // ---- saving ----
@@ -514,14 +331,14 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     /** Rows copied by the first chunk's growth so far. */
     long rowsCopiedByGrowth() {
         synchronized (writeLock) {
-            return data == null ? 0 : data.rowsCopied();
+            return writer.rowsCopied();
         }
     }
 
     /** Bytes the embeddings take off the Java heap now (rows, inverse norms, unfilled chunk rows). */
     public long offHeapBytes() {
         synchronized (writeLock) {
-            return data == null ? 0 : data.bytes();
+            return writer.bytes();
         }
     }
 
