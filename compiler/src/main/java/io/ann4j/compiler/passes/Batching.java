@@ -100,21 +100,12 @@ public final class Batching implements io.ann4j.compiler.rules.BatchingContext {
         for (int i = 0; i < rank; i++) {
             dims[i] = i + 1;
         }
-        Value out = b.add1(new BroadcastInDim(prepend(size, v.type().shape()), Dims.of(dims)), v);
+        Value out = b.add1(new BroadcastInDim(io.ann4j.compiler.rules.RuleSupport.prepend(size, v.type().shape()), Dims.of(dims)), v);
         batched.add(out);
         return out;
     }
 
-    private static Dims prepend(int first, Dims rest) {
-        int[] out = new int[rest.size() + 1];
-        out[0] = first;
-        for (int i = 0; i < rest.size(); i++) {
-            out[i + 1] = rest.get(i);
-        }
-        return Dims.of(out);
-    }
-
     private static TensorType prepend(TensorType t, int size) {
-        return new TensorType(t.dtype(), prepend(size, t.shape()));
+        return new TensorType(t.dtype(), io.ann4j.compiler.rules.RuleSupport.prepend(size, t.shape()));
     }
 }

@@ -7,8 +7,8 @@ import io.ann4j.compiler.ops.Op;
 import java.util.Arrays;
 import java.util.List;
 
-/** Small pieces the rules share. */
-final class RuleSupport {
+/** Small pieces the rules share (and the batching transform, for its batch dimension). */
+public final class RuleSupport {
     private RuleSupport() {}
 
     /** {@code n} zero (null) tangents or cotangents. */
@@ -44,7 +44,8 @@ final class RuleSupport {
         return Dims.of(out);
     }
 
-    static Dims prepend(int first, Dims rest) {
+    /** {@code rest} with {@code first} in front. */
+    public static Dims prepend(int first, Dims rest) {
         int[] out = new int[rest.size() + 1];
         out[0] = first;
         for (int i = 0; i < rest.size(); i++) {
