@@ -28,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   metadata {@code filter}. The filter narrows the rows before the top-k, as a bias fused into
  *   the search pass, so a search returns {@code maxResults} matches whenever that many rows pass
  *   the filter.</li>
- *   <li><b>Growth</b>: embeddings are appended in amortised O(1) (a million single adds copy each row
- *   about twice), off the Java heap.</li>
+ *   <li><b>Growth</b>: embeddings are appended in amortised O(1), off the Java heap, in fixed-size
+ *   chunks ({@link Chunks}): a million single adds copy fewer rows than one chunk holds.</li>
  *   <li><b>Removal</b>: removed rows are masked at once and dropped by a compaction once they
  *   exceed a quarter of the rows, so searches do not scan dead rows for ever.</li>
  *   <li><b>Concurrency</b>: adds and removes take a lock; a search reads one immutable snapshot
@@ -62,7 +62,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
     private volatile Snapshot snapshot = Snapshot.empty(0);
     /** The writer's state (ids to rows, metadata columns, chunks); used under {@link #writeLock}. */
     private final StoreWriter writer;
-
 
     private Ann4jEmbeddingStore(Builder b) {
         this.writer = new StoreWriter(b.chunkRows, b.bf16);
@@ -97,7 +96,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
             this.recallTarget = target;
             return this;
         }
-
 
         /**
          * Whether embeddings are stored as bf16 (default: f32): half the memory, and with a recall
@@ -347,7 +345,6 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         return recallTarget;
     }
 
-
     /** Saves the live rows to {@code dir} atomically: a crash mid-save leaves the previous save loadable. */
     public void save(Path dir) throws IOException {
         save(dir, null);
@@ -355,16 +352,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
 
     /** {@link #save(Path)} with a hook run just before the new save becomes current (tests crash there). */
     void save(Path dir, Runnable beforeCommit) throws IOException {
-        Snapshot s = snapshot;
-        List<String> ids = new ArrayList<>(s.live());
-        List<float[]> vectors = new ArrayList<>(s.live());
-        List<TextSegment> segments = new ArrayList<>(s.live());
-        for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
-            ids.add(s.ids()[r]);
-            vectors.add(s.data().row(r));
-            segments.add(s.segments()[r]);
-        }
-        StoreFiles.save(dir, new StoreFiles.Rows(Math.max(0, s.dim()), ids, vectors, segments), beforeCommit);
+        StoreFiles.save(dir, snapshot.liveRows(), beforeCommit);
     }
 
     /** A store holding what {@code dir} last saved, with the default options. */
@@ -377,11 +365,7 @@ public final class Ann4jEmbeddingStore implements EmbeddingStore<TextSegment> {
         StoreFiles.Rows rows = StoreFiles.load(dir);
         Ann4jEmbeddingStore store = options.build();
         if (!rows.ids().isEmpty()) {
-            List<Embedding> embeddings = new ArrayList<>(rows.vectors().size());
-            for (float[] v : rows.vectors()) {
-                embeddings.add(Embedding.from(v));
-            }
-            store.addAll(rows.ids(), embeddings, rows.segments());
+            store.addAll(rows.ids(), rows.embeddings(), rows.segments());
         }
         return store;
     }

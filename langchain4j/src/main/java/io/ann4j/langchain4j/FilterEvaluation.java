@@ -26,8 +26,6 @@ import java.util.Map;
  * filter (one a user wrote) is tested row by row.
  */
 final class FilterEvaluation {
-    private static final Metadata NONE = new Metadata();
-
     private FilterEvaluation() {}
 
     static BitSet rows(Filter f, Snapshot s) {
@@ -72,7 +70,7 @@ final class FilterEvaluation {
     }
 
     private static BitSet byDictionary(Filter f, String key, MetadataColumns.Column column, int n) {
-        boolean missing = f.test(NONE);
+        boolean missing = f.test(FilterMask.NONE);
         BitSet out = new BitSet(n);
         if (column == null) {
             if (missing) {

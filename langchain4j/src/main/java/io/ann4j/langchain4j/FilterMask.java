@@ -13,18 +13,19 @@ import java.util.BitSet;
  * added without a segment is tested as empty metadata.
  */
 final class FilterMask {
-    private static final Metadata NONE = new Metadata();
+    /** The metadata of a row added without a segment. */
+    static final Metadata NONE = new Metadata();
 
     private FilterMask() {}
 
-    /** The live rows of {@code s} that {@code filter} accepts (every live row when it is null). */
+    /** The live rows of {@code s} that {@code filter} accepts (every live row when it is null), through {@code index}'s cache. */
     static BitSet of(Snapshot s, Filter filter, FilterIndex index) {
         BitSet out;
         if (filter == null) {
             out = new BitSet(s.rows());
             out.set(0, s.rows());
         } else {
-            out = index == null ? scan(s, filter) : index.evaluate(s, filter);
+            out = index.evaluate(s, filter);
         }
         out.andNot(s.dead());
         return out;

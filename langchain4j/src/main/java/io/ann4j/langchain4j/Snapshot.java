@@ -38,4 +38,17 @@ record Snapshot(int rows, int live, Chunks.View data, String[] ids, TextSegment[
     int dim() {
         return data == null ? -1 : data.dim();
     }
+
+    /** The live rows, in row order: ids, embeddings as stored, segments (what a save writes and a compaction keeps). */
+    StoreFiles.Rows liveRows() {
+        java.util.List<String> liveIds = new java.util.ArrayList<>(live);
+        java.util.List<float[]> vectors = new java.util.ArrayList<>(live);
+        java.util.List<TextSegment> liveSegments = new java.util.ArrayList<>(live);
+        for (int r = dead.nextClearBit(0); r < rows; r = dead.nextClearBit(r + 1)) {
+            liveIds.add(ids[r]);
+            vectors.add(data.row(r));
+            liveSegments.add(segments[r]);
+        }
+        return new StoreFiles.Rows(Math.max(0, dim()), liveIds, vectors, liveSegments);
+    }
 }

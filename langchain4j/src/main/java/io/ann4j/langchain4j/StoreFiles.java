@@ -41,7 +41,16 @@ final class StoreFiles {
     private StoreFiles() {}
 
     /** The live rows of a snapshot, in row order. */
-    record Rows(int dim, List<String> ids, List<float[]> vectors, List<TextSegment> segments) {}
+    record Rows(int dim, List<String> ids, List<float[]> vectors, List<TextSegment> segments) {
+        /** The vectors as LangChain4j embeddings. */
+        List<dev.langchain4j.data.embedding.Embedding> embeddings() {
+            List<dev.langchain4j.data.embedding.Embedding> out = new ArrayList<>(vectors.size());
+            for (float[] v : vectors) {
+                out.add(dev.langchain4j.data.embedding.Embedding.from(v));
+            }
+            return out;
+        }
+    }
 
     /**
      * Writes {@code rows} as the directory's next generation and makes it current.

@@ -112,28 +112,11 @@ final class StoreWriter {
         return dead.cardinality() > Ann4jEmbeddingStore.COMPACT_AT * s.rows() ? compact(next) : next;
     }
 
-    /** The live rows copied into new chunks, renumbered in order (a new epoch). */
+    /** The live rows appended afresh, renumbered in order (a new epoch). */
     private Snapshot compact(Snapshot s) {
-        rowOf.clear();
-        columns = new MetadataColumns();
-        data = null;
-        if (s.live() == 0) {
-            return Snapshot.empty(s.epoch() + 1);
-        }
-        data = new Chunks(s.dim(), chunkRows, bf16);
-        String[] ids = new String[Math.max(16, s.live())];
-        TextSegment[] segments = new TextSegment[ids.length];
-        int n = 0;
-        for (int r = s.dead().nextClearBit(0); r < s.rows(); r = s.dead().nextClearBit(r + 1)) {
-            float[] v = s.data().row(r);
-            data.append(v, inverseNorm(v));
-            ids[n] = s.ids()[r];
-            segments[n] = s.segments()[r];
-            columns.add(n, segments[n] == null ? null : segments[n].metadata());
-            rowOf.put(ids[n], n);
-            n++;
-        }
-        return new Snapshot(n, n, data.view(), ids, segments, new BitSet(), columns.view(), s.epoch() + 1);
+        StoreFiles.Rows live = s.liveRows();
+        Snapshot empty = clear(s);
+        return live.ids().isEmpty() ? empty : append(empty, live.ids(), live.embeddings(), live.segments(), s.dim());
     }
 
     /** {@code 1 / |v|}, or 0 for the zero vector (its cosine with anything is then taken as 0). */
