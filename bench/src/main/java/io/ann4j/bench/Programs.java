@@ -8,7 +8,7 @@ import static io.ann4j.dsl.Ops.topK;
 import io.ann4j.dsl.Jit;
 import io.ann4j.dsl.JitConfig;
 import io.ann4j.dsl.Jitted;
-import io.ann4j.dsl.Similarity;
+import io.ann4j.dsl.Metric;
 import io.ann4j.dsl.Tensor;
 import io.ann4j.dsl.TopK;
 import java.util.function.BiFunction;
@@ -17,18 +17,13 @@ import java.util.function.BiFunction;
 final class Programs {
     private Programs() {}
 
-    /** The score whose largest (ip, cosine) or smallest (l2) values are the neighbours. */
+    /** The score whose largest (ip, cosine) or smallest (l2) values are the neighbours ({@link Metric#scores}). */
     static Tensor scores(String metric, Tensor qy, Tensor db) {
-        return switch (metric) {
-            case "ip" -> Similarity.ip(qy, db);
-            case "l2" -> Similarity.l2(qy, db);
-            case "cosine" -> Similarity.cosine(qy, db);
-            default -> throw new IllegalArgumentException("--metric must be ip, l2 or cosine, got '" + metric + "'");
-        };
+        return Metric.parse(metric).scores(qy, db);
     }
 
     static boolean smallerIsBetter(String metric) {
-        return metric.equals("l2");
+        return Metric.parse(metric).smallerIsBetter();
     }
 
     /**

@@ -214,7 +214,7 @@ public final class Ann4jVectorStore extends AbstractObservationVectorStore {
         EmbeddingSearchRequest.EmbeddingSearchRequestBuilder b = EmbeddingSearchRequest.builder()
                 .queryEmbedding(dev.langchain4j.data.embedding.Embedding.from(embedding))
                 .maxResults(request.getTopK())
-                .minScore(threshold <= -1 ? 0.0 : Math.max(0.0, (threshold + 1) / 2));
+                .minScore(Math.max(0.0, (threshold + 1) / 2));
         if (request.hasFilterExpression()) {
             b.filter(SpringFilters.convert(request.getFilterExpression()));
         }
