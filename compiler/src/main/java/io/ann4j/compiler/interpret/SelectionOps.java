@@ -37,7 +37,7 @@ final class SelectionOps {
         int[] perm = Permutations.moveLast(rank, axis);
         RefArray moved = ShapeOps.transpose(x, perm);
         int n = x.shape()[axis];
-        int rows = n == 0 ? RefArray.product(moved.shape(), 0, rank - 1) : moved.size() / n;
+        int rows = RefArray.product(moved.shape(), 0, rank - 1);
         int[] shape = moved.shape().clone();
         shape[rank - 1] = size;
         RefArray values = RefArray.zeros(x.dtype(), shape);

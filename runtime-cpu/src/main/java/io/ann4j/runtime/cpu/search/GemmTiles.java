@@ -123,15 +123,6 @@ public final class GemmTiles implements TileSource {
      * repay loading its 75 MB library for them (a cold process's first small search).
      */
     private static final long ONEDNN_MIN_WORK = 1L << 26;
-    /**
-     * Tile sizes, measured on a Zen 4 at Q=1024, N=100,000, D=128 (the properties exist for
-     * tuning): oneDNN's single-threaded products of 1024 x 1024 tiles on both cores take 1.02x the
-     * time of one product over every core, 512-row tiles 1.07x and 256-row tiles 1.12x (each call
-     * packs its operands again). With 1024 queries or fewer a batch is one block whose workers take
-     * database slices, so the database is read once.
-     */
-    private static final int TILE_ROWS = CpuDefaults.TILE_ROWS;
-    private static final int TILE_COLS = CpuDefaults.TILE_COLS;
 
     /**
      * One query alone in the process (no pmap device sharing the cores): one gemv call on
@@ -144,10 +135,8 @@ public final class GemmTiles implements TileSource {
      */
     @Override
     public boolean parallelInside() {
-        return !f64 && rowsHint == 1 && GEMV_THREADS && CpuDevices.threadShare() >= SearchRun.threads();
+        return !f64 && rowsHint == 1 && !CpuDefaults.GEMV_ON_WORKERS && CpuDevices.threadShare() >= SearchRun.threads();
     }
-
-    private static final boolean GEMV_THREADS = !CpuDefaults.GEMV_ON_WORKERS;
 
     @Override
     public boolean usesOpenBlas() {
@@ -155,9 +144,16 @@ public final class GemmTiles implements TileSource {
         return f64 || !oneDnn || rowsHint == 1;
     }
 
+    /**
+     * 1024 rows ({@link CpuDefaults#TILE_ROWS}), measured on a Zen 4 at Q=1024, N=100,000, D=128:
+     * oneDNN's single-threaded products of 1024 x 1024 tiles on both cores take 1.02x the time of
+     * one product over every core, 512-row tiles 1.07x and 256-row tiles 1.12x (each call packs its
+     * operands again). With 1024 queries or fewer a batch is one block whose workers take database
+     * slices, so the database is read once.
+     */
     @Override
     public int blockRows() {
-        return TILE_ROWS;
+        return CpuDefaults.TILE_ROWS;
     }
 
     /**
@@ -169,6 +165,6 @@ public final class GemmTiles implements TileSource {
     public int tileCols() {
         // one query on OpenBLAS's threads: 65,536 rows (32 MB of a D=128 database, 256 KB of
         // scores) a call, so that waking its threads is paid 16 times over a million rows
-        return parallelInside() ? 65_536 : rowsHint <= 64 ? 8192 : TILE_COLS;
+        return parallelInside() ? 65_536 : rowsHint <= 64 ? 8192 : CpuDefaults.TILE_COLS;
     }
 }

@@ -24,9 +24,6 @@ public final class HalfGemmTiles implements TileSource {
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
 
-    /** {@code -Dann4j.cpu.halfRowDots=false} sends one query to oneDNN too (for comparisons); read once, not per tile. */
-    private static final boolean ROW_DOTS = CpuDefaults.HALF_ROW_DOTS;
-
     private final MemorySegment queries;
     private final MemorySegment db;
     private final boolean dbBf16;
@@ -89,7 +86,7 @@ public final class HalfGemmTiles implements TileSource {
     @Override
     public MemorySegment tile(Buffer buffer, int r0, int rows, int c0, int cols) {
         HalfBuffer hb = (HalfBuffer) buffer;
-        if (bf16Gemm && transB && ROW_DOTS && HalfRowDots.applies(rows, depth)) {
+        if (bf16Gemm && transB && CpuDefaults.HALF_ROW_DOTS && HalfRowDots.applies(rows, depth)) {
             // One query streams the database: widened in registers, read once, in place.
             HalfRowDots.scores(f32Queries, r0, db, dbBf16, c0, cols, depth, hb.scores());
             return hb.scores();
