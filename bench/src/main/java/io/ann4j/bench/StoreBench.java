@@ -37,12 +37,14 @@ import org.springframework.ai.vectorstore.SimpleVectorStore;
  */
 final class StoreBench {
     static final int D = 384;
+    /** Held here: the JDK keeps loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger SPRING_AI_LOG = java.util.logging.Logger.getLogger("org.springframework.ai");
 
     private StoreBench() {}
 
     static List<Row> run(PrintStream out, int[] sizes, int runs) {
         // SimpleVectorStore logs a line per document it embeds
-        java.util.logging.Logger.getLogger("org.springframework.ai").setLevel(java.util.logging.Level.WARNING);
+        SPRING_AI_LOG.setLevel(java.util.logging.Level.WARNING);
         List<Row> rows = new ArrayList<>();
         for (int n : sizes) {
             rows.addAll(run(out, n, runs));

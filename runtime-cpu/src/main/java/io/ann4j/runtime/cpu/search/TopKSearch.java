@@ -139,6 +139,22 @@ public final class TopKSearch {
         return f64 ? new ScalarScanner(e, isMax, true) : Kernels.scanner(e, isMax);
     }
 
+    /**
+     * A side input's elements in one bulk copy. ND4J's {@code toFloatVector} copied element by
+     * element: a store's two per-row vectors over 1,048,576 rows (inverse norms and mask) took ~44
+     * ms a search that way, a third of the whole search, measured on a Zen 4.
+     */
+    private static float[] floats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            return a.toFloatVector();
+        }
+        INDArray d = NativeViews.dense(a);
+        float[] out = new float[Math.toIntExact(d.length())];
+        java.lang.foreign.MemorySegment.copy(NativeViews.segment(d), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, out, 0, out.length);
+        Reference.reachabilityFence(d);
+        return out;
+    }
+
     static SideInputs sides(RegionPlan plan, List<INDArray> inputs, boolean f64) {
         int nc = plan.columnInputs().size();
         int nr = plan.rowInputs().size();
@@ -162,10 +178,10 @@ public final class TopKSearch {
         float[][] rows = new float[nr][];
         float[] scalars = new float[ns];
         for (int i = 0; i < nc; i++) {
-            cols[i] = inputs.get(plan.columnInputs().get(i)).toFloatVector();
+            cols[i] = floats(inputs.get(plan.columnInputs().get(i)));
         }
         for (int i = 0; i < nr; i++) {
-            rows[i] = inputs.get(plan.rowInputs().get(i)).toFloatVector();
+            rows[i] = floats(inputs.get(plan.rowInputs().get(i)));
         }
         for (int i = 0; i < ns; i++) {
             scalars[i] = inputs.get(plan.scalarInputs().get(i)).getFloat(0);
