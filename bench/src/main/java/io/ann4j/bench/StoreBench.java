@@ -28,8 +28,8 @@ import org.springframework.ai.vectorstore.SimpleVectorStore;
 /**
  * The stores side by side ({@code bench/run --store}): one query, k=10, against N embeddings of
  * D=384 (all-MiniLM's size; random unit-free Gaussian vectors), with no filter and with a filter
- * that keeps 10% of the rows. ann4j's LangChain4j store (exact f32, and bf16 at recall target
- * 0.95) against LangChain4j's InMemoryEmbeddingStore and Spring AI's SimpleVectorStore
+ * that keeps 10% of the rows. ann4j's LangChain4j store (exact f32, bf16 at recall target 0.95, and
+ * f32 with the int8 option at 0.95) against LangChain4j's InMemoryEmbeddingStore and Spring AI's SimpleVectorStore
  * on the same rows; ann4j's stores are measured first, alone in the process, then freed before
  * the yardsticks are built. Recall is against InMemoryEmbeddingStore, which scores every row in double
  * precision (exact). Also: a million single appends, the off-heap bytes per embedding, and the
@@ -87,6 +87,8 @@ final class StoreBench {
         exact.addAll(ids(n), embeddings, segments);
         Ann4jEmbeddingStore approx = Ann4jEmbeddingStore.builder().recallTarget(0.95).bf16(true).build();
         approx.addAll(ids(n), embeddings, segments);
+        Ann4jEmbeddingStore int8 = Ann4jEmbeddingStore.builder().recallTarget(0.95).int8(true).build();
+        int8.addAll(ids(n), embeddings, segments);
         double bytesPerFloatByte = exact.offHeapBytes() / ((double) n * D * Float.BYTES);
         double bf16PerFloatByte = approx.offHeapBytes() / ((double) n * D * Float.BYTES);
         out.printf(Locale.ROOT, "ann4j: %,d single adds at %.2f us each; off-heap %.3f x the embeddings' float bytes (bf16: %.3f)%n",
@@ -94,17 +96,23 @@ final class StoreBench {
         for (int w = 0; w < 10; w++) { // the programs for these shapes compiled, the JIT warm
             exact.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
             approx.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
+            int8.search(request(query, w % 2 == 0 ? null : MetadataFilterBuilder.metadataKey("category").isEqualTo("c" + w)));
         }
-        double[][] ann4jMs = new double[filters.length][2];
+        double int8PerFloatByte = int8.offHeapBytes() / ((double) n * D * Float.BYTES); // its int8 copy made by the searches above
+        double[][] ann4jMs = new double[filters.length][3];
         List<Set<String>> exactIds = new ArrayList<>();
         List<Set<String>> approxIds = new ArrayList<>();
+        List<Set<String>> int8Ids = new ArrayList<>();
         for (int f = 0; f < filters.length; f++) {
             EmbeddingSearchRequest req = request(query, (Filter) filters[f][1]);
             // interleaved, each call after a 150 ms pause: the f32 search's OpenBLAS threads spin
             // ~100 ms after a call and would slow the bf16 search's oneDNN call started then
-            double[][] ms = Stats.interleavedMs(runs, List.of(() -> exact.search(req), () -> approx.search(req)), 150);
+            double[][] ms = Stats.interleavedMs(runs, List.of(() -> exact.search(req), () -> approx.search(req),
+                    () -> int8.search(req)), 150);
             ann4jMs[f][0] = Stats.median(ms[0]);
             ann4jMs[f][1] = Stats.median(ms[1]);
+            ann4jMs[f][2] = Stats.median(ms[2]);
+            int8Ids.add(ids(int8.search(req).matches()));
             exactIds.add(ids(exact.search(req).matches()));
             approxIds.add(ids(approx.search(req).matches()));
         }
@@ -115,13 +123,15 @@ final class StoreBench {
         }
         exact.removeAll();
         approx.removeAll();
+        int8.removeAll();
         System.gc();
 
         // Phase 2: the yardsticks, on the same rows
         InMemoryEmbeddingStore<TextSegment> inMemory = new InMemoryEmbeddingStore<>();
         inMemory.addAll(ids(n), embeddings, segments);
-        out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %9s %9s   %s%n", "filter", "ann4j ms", "bf16 0.95", "in-mem ms",
-                "simple ms", "vs in-mem", "vs simple", "recall: ann4j, bf16 0.95, simple");
+        out.printf(Locale.ROOT, "int8 at 0.95: off-heap %.3f x the float bytes (f32 rows and their int8 copy)%n", int8PerFloatByte);
+        out.printf(Locale.ROOT, "%-24s %10s %10s %10s %10s %10s %9s %9s   %s%n", "filter", "ann4j ms", "bf16 0.95", "int8 0.95",
+                "in-mem ms", "simple ms", "vs in-mem", "vs simple", "recall: ann4j, bf16 0.95, int8 0.95, simple");
         double[] inMemoryMs = new double[filters.length];
         List<Set<String>> truth = new ArrayList<>();
         for (int f = 0; f < filters.length; f++) {
@@ -149,14 +159,17 @@ final class StoreBench {
             simple.similaritySearch(sr).forEach(d -> simpleIds.add(d.getId()));
             double a = ann4jMs[f][0];
             double ap = ann4jMs[f][1];
+            double a8 = ann4jMs[f][2];
+            double rInt8 = recall(truth.get(f), int8Ids.get(f));
             double m = inMemoryMs[f];
             double rExact = recall(truth.get(f), exactIds.get(f));
             double rApprox = recall(truth.get(f), approxIds.get(f));
             double rSimple = recall(truth.get(f), simpleIds);
-            out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f %10.1f %8.1fx %8.1fx   %.3f, %.3f, %.3f   (bf16: %.1fx, %.1fx)%n",
-                    filters[f][0], a, ap, m, s, m / a, s / a, rExact, rApprox, rSimple, m / ap, s / ap);
+            out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f %10.1f %10.1f %8.1fx %8.1fx   %.3f, %.3f, %.3f, %.3f   (bf16: %.1fx, %.1fx; int8: %.1fx, %.1fx)%n",
+                    filters[f][0], a, ap, a8, m, s, m / a, s / a, rExact, rApprox, rInt8, rSimple, m / ap, s / ap, m / a8, s / a8);
             rows.add(new Row().put("op", "store_search").put("n", n).put("d", D).put("k", 10).put("filter", (String) filters[f][0])
-                    .put("ann4j_ms", a).put("ann4j_bf16_095_ms", ap).put("in_memory_ms", m).put("simple_ms", s)
+                    .put("ann4j_ms", a).put("ann4j_bf16_095_ms", ap).put("ann4j_int8_095_ms", a8).put("recall_int8_095", rInt8)
+                    .put("offheap_int8_per_float_byte", int8PerFloatByte).put("in_memory_ms", m).put("simple_ms", s)
                     .put("recall", rExact).put("recall_bf16_095", rApprox).put("recall_simple", rSimple)
                     .put("add_us", addUs).put("offheap_per_float_byte", bytesPerFloatByte)
                     .put("offheap_bf16_per_float_byte", bf16PerFloatByte).put("cpu", cpu));

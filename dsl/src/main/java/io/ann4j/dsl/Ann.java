@@ -70,4 +70,23 @@ public final class Ann {
         }
         return new Prepared(io.ann4j.compiler.spi.PreparedArray.copyOf(a));
     }
+
+    /**
+     * Prepares {@code database} in place, without {@link #prepare}'s copy, for owners of memory
+     * that is written once and then only read (a store's filled rows). You promise that no element
+     * of {@code database} changes while the {@link Prepared} is in use: a backend keeps forms
+     * derived from it (the CPU's int8 copy) and would serve them stale. Use {@link #prepare} unless
+     * the copy's memory matters.
+     *
+     * @param database a non-empty array whose elements are contiguous in c order (a whole array
+     *                 or a range of its rows)
+     * @throws IllegalArgumentException if it is null, empty or not contiguous
+     */
+    public static Prepared prepareUnchanging(INDArray database) {
+        if (database == null || database.isEmpty()) {
+            throw new IllegalArgumentException("prepareUnchanging: the database is "
+                    + (database == null ? "null" : "empty, shape " + java.util.Arrays.toString(database.shape())));
+        }
+        return new Prepared(io.ann4j.compiler.spi.PreparedArray.ofUnchanging(database));
+    }
 }

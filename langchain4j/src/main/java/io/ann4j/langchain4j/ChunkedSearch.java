@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One query against a snapshot's chunks: each chunk searched by the fused program
@@ -16,9 +17,34 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ChunkedSearch {
     private final CosineSearch search;
+    /** The int8 option's prepared prefixes and their search; both null without it. */
+    private final PreparedPrefixes prefixes;
+    private final CosineSearch prefixSearch;
 
     ChunkedSearch(CosineSearch search) {
+        this(search, null, null);
+    }
+
+    /**
+     * @param prefixes     per chunk, the filled rows prepared in place (the int8 option), or null
+     * @param prefixSearch the search over a prepared prefix (its products not pinned to f32)
+     */
+    ChunkedSearch(CosineSearch search, PreparedPrefixes prefixes, CosineSearch prefixSearch) {
         this.search = search;
+        this.prefixes = prefixes;
+        this.prefixSearch = prefixSearch;
+    }
+
+    /** Rows held in prepared prefixes (0 without the int8 option). */
+    long preparedRows() {
+        return prefixes == null ? 0 : prefixes.preparedRows();
+    }
+
+    /** Forgets what was kept for chunks that are not in {@code live} any more. */
+    void retain(Chunks.View live) {
+        if (prefixes != null) {
+            prefixes.retain(live == null ? new Chunks.Chunk[0] : live.chunks());
+        }
     }
 
     /**
@@ -36,26 +62,51 @@ final class ChunkedSearch {
             int first = j * data.chunkRows();
             int inChunk = data.rowsIn(j);
             INDArray bias = !filtered ? liveBias[j] : bias(allowed, first, inChunk, c.capacity());
-            float[] values;
-            int[] rows;
             try {
-                TopK top = search.search(query, c.rows(), c.inverseNorms(), bias, Math.min(k, c.capacity()));
-                values = top.valuesArray().data().asFloat();
-                rows = top.indicesArray().data().asInt();
+                PreparedPrefixes.Prefix prefix = prefixes == null ? null : prefixes.of(c, inChunk);
+                if (prefix == null) {
+                    collect(best, search.search(query, c.rows(), c.inverseNorms(), bias, Math.min(k, c.capacity())),
+                            0, inChunk, first);
+                } else {
+                    int p = prefix.rows();
+                    collect(best, prefixSearch.search(query, prefix.prepared(), prefix.inverseNorms(), slice(bias, 0, p),
+                            Math.min(k, p)), 0, inChunk, first);
+                    if (p < c.capacity()) { // the tail: rows past the prefix, searched as without the option
+                        INDArray tailRows = c.rows().get(NDArrayIndex.interval(p, c.capacity()), NDArrayIndex.all());
+                        INDArray tailNorms = c.inverseNorms().get(NDArrayIndex.interval(p, c.capacity()));
+                        collect(best, search.search(query, tailRows, tailNorms, slice(bias, p, c.capacity()),
+                                Math.min(k, c.capacity() - p)), p, inChunk, first);
+                    }
+                }
             } finally {
                 if (filtered && bias != null) {
                     bias.close(); // made for this search alone: freed now, not left to the collector
-                }
-            }
-            for (int i = 0; i < values.length; i++) {
-                if (rows[i] >= 0 && rows[i] < inChunk && values[i] != Float.NEGATIVE_INFINITY) {
-                    best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[i]), first + rows[i]});
                 }
             }
         }
         // the chunks' best merged: larger score first, the lower row on ties (as within a chunk)
         best.sort((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
         return best;
+    }
+
+    /**
+     * A search's rows added to {@code best} as (score key, store row): {@code offset} is the
+     * searched rows' first row in the chunk; masked and unfilled rows are dropped.
+     */
+    private static void collect(List<long[]> best, TopK top, int offset, int inChunk, int first) {
+        float[] values = top.valuesArray().data().asFloat();
+        int[] rows = top.indicesArray().data().asInt();
+        for (int i = 0; i < values.length; i++) {
+            int r = rows[i] + offset;
+            if (rows[i] >= 0 && r < inChunk && values[i] != Float.NEGATIVE_INFINITY) {
+                best.add(new long[] {io.ann4j.compiler.ops.TotalOrder.floatKey(values[i]), first + r});
+            }
+        }
+    }
+
+    /** Elements {@code [from, to)} of a bias as a view, or null for no bias. */
+    private static INDArray slice(INDArray bias, int from, int to) {
+        return bias == null ? null : bias.get(NDArrayIndex.interval(from, to));
     }
 
     /** Per chunk, the bias of an unfiltered search (null where none is needed), kept with the snapshot. */

@@ -38,9 +38,10 @@ final class CosineSearch {
 
     /**
      * The {@code k} best rows of {@code rows [n, d]} for a unit {@code query [1, d]}, scored
-     * {@code (query . row) * inverseNorms[row] + bias[row]}; {@code bias [n]} may be null.
+     * {@code (query . row) * inverseNorms[row] + bias[row]}; {@code bias [n]} may be null;
+     * {@code rows} is an {@code INDArray} or a {@link io.ann4j.dsl.Prepared}.
      */
-    TopK search(INDArray query, INDArray rows, INDArray inverseNorms, INDArray bias, int k) {
+    TopK search(INDArray query, Object rows, INDArray inverseNorms, INDArray bias, int k) {
         if (bias == null) {
             return plain.computeIfAbsent(k, kk -> Jit.jit((Tensor q, Tensor db, Tensor inv) ->
                     approxMaxK(mul(dot(q, transpose(db)), perRow(inv, q, db)), options(kk)), config))

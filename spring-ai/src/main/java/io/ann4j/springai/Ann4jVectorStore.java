@@ -51,7 +51,7 @@ public final class Ann4jVectorStore extends AbstractObservationVectorStore {
     /**
      * A builder, Spring AI's way: the {@link EmbeddingModel} injected, then the observation
      * registry, convention and batching strategy of {@link AbstractVectorStoreBuilder}, and ann4j's
-     * recall target and bf16 option.
+     * recall target and the bf16 and int8 options.
      */
     public static Builder builder(EmbeddingModel model) {
         if (model == null) {
@@ -83,6 +83,12 @@ public final class Ann4jVectorStore extends AbstractObservationVectorStore {
         /** Whether embeddings are stored as bf16 ({@link Ann4jEmbeddingStore.Builder#bf16}). */
         public Builder bf16(boolean enabled) {
             core.bf16(enabled);
+            return this;
+        }
+
+        /** Whether approximate searches score with the int8 product ({@link Ann4jEmbeddingStore.Builder#int8}). */
+        public Builder int8(boolean enabled) {
+            core.int8(enabled);
             return this;
         }
 

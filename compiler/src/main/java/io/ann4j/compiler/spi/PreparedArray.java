@@ -35,6 +35,22 @@ public final class PreparedArray {
     }
 
     /**
+     * {@code unchanging} itself, prepared without a copy: for owners of memory that is written
+     * once and then only read (a store's filled rows, which appends never touch again). The
+     * caller promises that no element changes while this object lives; a change would let a
+     * backend serve a form derived from the old elements.
+     *
+     * @throws IllegalArgumentException if the elements are not contiguous in c order
+     */
+    public static PreparedArray ofUnchanging(INDArray unchanging) {
+        if (!NativeViews.isContiguousC(unchanging)) {
+            throw new IllegalArgumentException("ofUnchanging: the array must be contiguous in c order, shape "
+                    + java.util.Arrays.toString(unchanging.shape()) + " stride " + java.util.Arrays.toString(unchanging.stride()));
+        }
+        return new PreparedArray(unchanging);
+    }
+
+    /**
      * The private array: pass it to an executable, never write to it (the executables of this
      * project only read their inputs, and never return one without copying it).
      */

@@ -105,4 +105,40 @@ class PreparedDatabaseTest {
         assertEquals("argument 0 has unsupported type java.lang.String; pass an INDArray, a Tensor, a Prepared, a"
                 + " float[][] or a float[]", assertThrows(IllegalArgumentException.class, () -> Ann.prepare("db")).getMessage());
     }
+
+    @Test
+    void aRangeOfRowsPreparedInPlaceIsSearchedWithoutACopy() {
+        INDArray db = random(3, N);
+        INDArray qy = random(4, 8);
+        Jitted<TopK> mips = Jit.jit((Tensor q, Tensor d) -> approxMaxK(Similarity.ip(q, d), 10, 0.9), INT8);
+        Jitted<TopK> exact = Jit.jit((Tensor q, Tensor d) -> topK(Similarity.ip(q, d), 10));
+        INDArray firstRows = db.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3000), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        Prepared inPlace = Ann.prepareUnchanging(firstRows);
+        TopK viaPrepared = mips.call(qy, inPlace);
+        TopK truth = exact.call(qy, firstRows.dup());
+        int[][] found = viaPrepared.indicesArray().toIntMatrix();
+        int[][] want = truth.indicesArray().toIntMatrix();
+        int hits = 0;
+        for (int q = 0; q < found.length; q++) {
+            java.util.Set<Integer> w = new java.util.HashSet<>();
+            for (int i : want[q]) {
+                w.add(i);
+            }
+            for (int i : found[q]) {
+                hits += w.contains(i) ? 1 : 0;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(hits >= 0.9 * 80, "recall " + hits + "/80");
+        assertArrayEquals(new long[] {3000, D}, inPlace.shape());
+    }
+
+    @Test
+    void preparingInPlaceRefusesWhatItCannotTrust() {
+        assertEquals("prepareUnchanging: the database is null",
+                assertThrows(IllegalArgumentException.class, () -> Ann.prepareUnchanging(null)).getMessage());
+        IllegalArgumentException strided = assertThrows(IllegalArgumentException.class,
+                () -> Ann.prepareUnchanging(random(5, 16).transpose()));
+        org.junit.jupiter.api.Assertions.assertTrue(strided.getMessage().contains("contiguous in c order")
+                && strided.getMessage().contains("[32, 16]"), strided.getMessage());
+    }
 }
