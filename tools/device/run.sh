@@ -5,16 +5,7 @@
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 exec > >(tee "$OUT/device.log") 2>&1
-echo "== machine"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader; uname -r
-SITE=$(python3 -c 'import site; print(site.getsitepackages()[0])')
-PLUGIN=$(ls "$SITE"/jax_plugins/xla_cuda*/*.so 2>/dev/null | head -1)
-[ -z "$PLUGIN" ] && PLUGIN=$(find / -xdev -name 'xla_cuda_plugin.so' 2>/dev/null | head -1)
-echo "plugin: $PLUGIN"; python3 -m pip list 2>/dev/null | grep -i -E '^(jax|jaxlib|jax-cuda)' 
-# the CUDA libraries of JAX's pip packages, where the plugin's dlopen looks for them
-export LD_LIBRARY_PATH="$(find "$SITE/nvidia" -maxdepth 3 -type d -name lib 2>/dev/null | tr '\n' ':')${LD_LIBRARY_PATH:-}"
-PTXAS=$(command -v ptxas || ls "$SITE"/nvidia/*/bin/ptxas 2>/dev/null | head -1)
-[ -n "$PTXAS" ] && export XLA_FLAGS="--xla_gpu_cuda_data_dir=$(dirname "$(dirname "$PTXAS")")"
-echo "ptxas: ${PTXAS:-none}; XLA_FLAGS=${XLA_FLAGS:-}"
+. "$(dirname "$0")/cuda_env.sh"
 J=.devcheck/jre/bin/java; $J -version 2>&1 | head -1
 echo "== ann4j PjrtCheck"
 timeout 300 $J --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$OUT/hs_err.log" -cp ".devcheck/lib/*" \

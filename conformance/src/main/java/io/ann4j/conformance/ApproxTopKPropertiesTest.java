@@ -354,7 +354,8 @@ class ApproxTopKPropertiesTest {
 
     /**
      * Over random inputs, the recall against the exact top-k meets the target on average (the
-     * average over trials; one trial may fall short, as with the TPU's bins).
+     * average over trials; one trial may fall short, as with the TPU's bins), or for a
+     * configuration that meets it in expectation only, comes within the sample's error of it.
      */
     @Property(tries = 1000, seed = "4246")
     void recallMeetsTargetOnAverage(@ForAll(supplier = Conformance.Targets.class) Target target,
@@ -388,8 +389,9 @@ class ApproxTopKPropertiesTest {
             sum += (double) hits / (rows * k);
         }
         double average = sum / trials;
-        assertTrue(average >= recall, "rank " + rank + " n=" + n + " k=" + k + " recall target " + recall
-                + ": average recall " + average + " over " + trials + " trials");
+        double floor = target.recallFloor(recall, (long) trials * rows * k);
+        assertTrue(average >= floor, "rank " + rank + " n=" + n + " k=" + k + " recall target " + recall
+                + ": average recall " + average + " over " + trials + " trials (floor " + floor + ")");
         assertEquals(1, f.traceCount(), "one signature, one trace");
     }
 

@@ -42,9 +42,11 @@ public final class Conformance {
      * @param exact      whether this configuration's approximate top-k is exact
      * @param totalOrder whether the backend follows the total order of NaN and ties
      * @param dtypes     the floating dtypes the backend declares
+     * @param recallInExpectation whether the configuration meets recall targets in expectation
+     *                   only (see {@link Capabilities.Configuration})
      */
     public record Target(String backend, String label, JitConfig config, boolean exact, boolean totalOrder,
-                         java.util.Set<io.ann4j.compiler.ir.DType> dtypes) {
+                         java.util.Set<io.ann4j.compiler.ir.DType> dtypes, boolean recallInExpectation) {
         /** The same target with the fusion pass off: the unfused reference path. */
         JitConfig unfused() {
             return config.fuse(false);
@@ -57,6 +59,15 @@ public final class Conformance {
          */
         boolean followsJaxComparator() {
             return !totalOrder;
+        }
+
+        /**
+         * The lowest average recall over {@code items} sampled neighbours that still meets
+         * {@code target}: the target itself, or, for a configuration that meets it in expectation
+         * only, the target less three standard errors of the sample.
+         */
+        double recallFloor(double target, long items) {
+            return recallInExpectation ? target - 3 * Math.sqrt(target * (1 - target) / items) : target;
         }
 
         /** Whether the results are promised exact (a configuration declaring {@code exactTopK}). */
@@ -95,7 +106,7 @@ public final class Conformance {
                     config = config.option(o.getKey(), o.getValue());
                 }
                 out.add(new Target(name, caps.configurations().size() == 1 ? null : c.label(), config, c.exactTopK(),
-                        caps.totalOrder(), caps.dtypes()));
+                        caps.totalOrder(), caps.dtypes(), c.recallInExpectation()));
             }
         }
         return List.copyOf(out);
@@ -107,7 +118,8 @@ public final class Conformance {
         for (String name : backendsUnderTest()) {
             Capabilities caps = Backends.get(name).capabilities();
             boolean exactByDefault = caps.configurations().get(0).options().isEmpty() && caps.configurations().get(0).exactTopK();
-            out.add(new Target(name, null, JitConfig.defaults().backend(name), exactByDefault, caps.totalOrder(), caps.dtypes()));
+            out.add(new Target(name, null, JitConfig.defaults().backend(name), exactByDefault, caps.totalOrder(), caps.dtypes(),
+                    caps.configurations().get(0).recallInExpectation()));
         }
         return List.copyOf(out);
     }

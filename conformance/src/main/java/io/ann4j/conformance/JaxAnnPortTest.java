@@ -229,7 +229,8 @@ class JaxAnnPortTest {
                 t.config()).call(qy, db);
 
         double annRecall = Ann.recall(annArgs, gtArgs);
-        assertTrue(annRecall > recall, "recall " + annRecall + " <= " + recall);
+        double floor = t.recallFloor(recall, (long) qySize * batch * k);
+        assertTrue(annRecall > floor, "recall " + annRecall + " <= " + floor + " (target " + recall + ")");
     }
 
     @ParameterizedTest(name = "[{0}]")
@@ -257,7 +258,20 @@ class JaxAnnPortTest {
                 reshape(transpose(batched.apply(q, d).indices(), 2, 0, 1), qySize * batch, k), t.config()).call(qy, db);
 
         double annRecall = Ann.recall(annArgs, gtArgs);
-        assertTrue(annRecall > recall, "recall " + annRecall + " <= " + recall);
+        if (!t.recallInExpectation()) {
+            assertTrue(annRecall > recall, "recall " + annRecall + " <= " + recall);
+            return;
+        }
+        // JAX's transpose above mixes ten queries into each compared row, which turns the recall
+        // into agreement position by position; a plan that meets the target in expectation only
+        // is held to the recall itself, query by query
+        Tensor gtRows = Jit.jit((Tensor q, Tensor d) -> reshape(topK(dotGeneral(q, d, new int[] {1}, new int[] {1},
+                new int[] {2}, new int[] {2}), k).indices(), qySize * batch, k), t.config()).call(qy, db);
+        Tensor annRows = Jit.jit((Tensor q, Tensor d) -> reshape(batched.apply(q, d).indices(), qySize * batch, k),
+                t.config()).call(qy, db);
+        double trueRecall = Ann.recall(annRows, gtRows);
+        double floor = t.recallFloor(recall, (long) qySize * batch * k);
+        assertTrue(trueRecall >= floor, "recall " + trueRecall + " < " + floor + " (target " + recall + ")");
     }
 
     /**

@@ -41,10 +41,20 @@ public record Capabilities(boolean totalOrder, List<Configuration> configuration
      * @param label     a short name for test reports ({@code threshold}, {@code bins})
      * @param options   the options that select it (keys in the backend's namespace)
      * @param exactTopK whether every approximate top-k then returns the exact top-k (recall 1)
+     * @param recallInExpectation whether the recall target is met in expectation only (a plan
+     *                  sized by the expected recall, as the bucketed top-k for GPUs is), so that
+     *                  a sample of queries may fall short of it by its sampling error; false
+     *                  promises the target on average over the conformance kit's samples (a
+     *                  conservative plan, as XLA's for the TPU)
      */
-    public record Configuration(String label, Map<String, String> options, boolean exactTopK) {
+    public record Configuration(String label, Map<String, String> options, boolean exactTopK, boolean recallInExpectation) {
         public Configuration {
             options = Map.copyOf(options);
+        }
+
+        /** A configuration that meets its recall targets on average over samples (not only in expectation). */
+        public Configuration(String label, Map<String, String> options, boolean exactTopK) {
+            this(label, options, exactTopK, false);
         }
     }
 

@@ -9,6 +9,8 @@ import io.ann4j.runtime.tpu.pjrt.PjrtClient;
 import io.ann4j.runtime.tpu.pjrt.PjrtConfig;
 import io.ann4j.runtime.tpu.pjrt.PjrtExecutable;
 import io.ann4j.runtime.tpu.pjrt.PjrtPlugin;
+import io.ann4j.runtime.tpu.lowering.BucketedTopK;
+import io.ann4j.runtime.tpu.lowering.TpuLowering;
 import io.ann4j.runtime.tpu.stablehlo.StableHloEmitter;
 import java.util.Optional;
 
@@ -75,23 +77,37 @@ public final class TpuBackend implements Backend {
 
     /**
      * JAX's emitted comparator, not the total order: a plain GT or LT, under which NaN and ties
-     * are unordered, as a TPU runs it. Approximate top-k is the TPU's algorithm (not exact).
+     * are unordered, as a TPU runs it. Approximate top-k is the TPU's algorithm (not exact) by
+     * default, or the bucketed lowering for GPUs ({@link TpuLowering}), or XLA's exact fallback.
      */
     @Override
     public io.ann4j.compiler.spi.Capabilities capabilities() {
         return new io.ann4j.compiler.spi.Capabilities(false, java.util.List.of(
-                new io.ann4j.compiler.spi.Capabilities.Configuration("default", java.util.Map.of(), false)));
+                new io.ann4j.compiler.spi.Capabilities.Configuration("default", java.util.Map.of(), false),
+                new io.ann4j.compiler.spi.Capabilities.Configuration("bucketed",
+                        java.util.Map.of(TpuLowering.OPTION, "bucketed"), false, true)));
     }
 
     @Override
+    public java.util.List<io.ann4j.compiler.spi.BackendOption> options() {
+        return TpuLowering.options();
+    }
+
+    /**
+     * Lowers as {@link TpuLowering} says: the bucketed lowering rewrites the graph first
+     * ({@link BucketedTopK}), and the executable runs the rewritten graph (the emulator op by op,
+     * PJRT its module); the others emit the graph as it is, with or without {@code is_fallback}.
+     */
+    @Override
     public Executable compile(Graph graph, CompileOptions options) {
         Optional<PjrtConfig> pjrt = PjrtConfig.fromEnvironment();
-        boolean tpu = pjrt.map(PjrtConfig::tpu).orElse(true);
-        String module = StableHloEmitter.emitChecked(graph, "main", tpu);
+        TpuLowering lowering = TpuLowering.of(options, pjrt.map(PjrtConfig::tpu).orElse(true));
+        Graph lowered = lowering == TpuLowering.BUCKETED ? BucketedTopK.rewrite(graph, TpuLowering.bucketK(options)) : graph;
+        String module = StableHloEmitter.emitChecked(lowered, "main", lowering == TpuLowering.TPU);
         if (pjrt.isPresent()) {
-            return PjrtExecutable.compile(Shared.client(pjrt.get()), graph, module);
+            return PjrtExecutable.compile(Shared.client(pjrt.get()), lowered, module);
         }
         Shared.logEmulator();
-        return Emulator.executable(graph, module);
+        return Emulator.executable(lowered, module, lowering != TpuLowering.TPU);
     }
 }

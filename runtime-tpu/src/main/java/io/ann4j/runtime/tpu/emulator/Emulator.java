@@ -7,7 +7,16 @@ import io.ann4j.compiler.spi.Executable;
 public final class Emulator {
     private Emulator() {}
 
+    /** The TPU's lowering: {@code ApproxTopK} runs the TPU's algorithm. */
     public static Executable executable(Graph graph, String module) {
-        return new EmulatorExecutable(graph, module);
+        return new EmulatorExecutable(graph, module, false);
+    }
+
+    /**
+     * @param fallback whether {@code ApproxTopK} is XLA's exact fallback (CPU and GPU platforms)
+     *                 rather than the TPU's algorithm
+     */
+    public static Executable executable(Graph graph, String module, boolean fallback) {
+        return new EmulatorExecutable(graph, module, fallback);
     }
 }

@@ -33,11 +33,11 @@ final class EmulatorExecutable implements Executable {
     private final List<Step> steps = new ArrayList<>();
     private final String module;
 
-    EmulatorExecutable(Graph graph, String module) {
+    EmulatorExecutable(Graph graph, String module, boolean fallback) {
         this.graph = graph;
         this.module = module;
         for (Node n : graph.nodes()) {
-            steps.add(lower(n));
+            steps.add(lower(n, fallback));
         }
     }
 
@@ -69,15 +69,19 @@ final class EmulatorExecutable implements Executable {
         return g.results().stream().map(env::get).toList();
     }
 
-    private static Step lower(Node n) {
+    /**
+     * One node's step. With {@code fallback}, {@code ApproxTopK} is XLA's fallback for CPUs and
+     * GPUs, an exact top-k, which the reference interpreter computes like any other op.
+     */
+    private static Step lower(Node n, boolean fallback) {
         if (n.op() instanceof FusedRegion f) {
             List<Step> inner = new ArrayList<>();
             for (Node b : f.body().nodes()) {
-                inner.add(lower(b));
+                inner.add(lower(b, fallback));
             }
             return in -> run(f.body(), inner, in);
         }
-        if (n.op() instanceof ApproxTopK a) {
+        if (n.op() instanceof ApproxTopK a && !fallback) {
             return approxTopK(a, n.inputs().get(0).type());
         }
         GraphBuilder b = new GraphBuilder();
