@@ -7,12 +7,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  * One local Spark context for every test class (a JVM holds one SparkContext): two cores, and
  * {@code local[2,2]} so that a failed task is retried once, as on a cluster.
  */
-final class SparkTestContext {
+public final class SparkTestContext {
     private static JavaSparkContext sc;
 
     private SparkTestContext() {}
 
-    static synchronized JavaSparkContext get() {
+    public static synchronized JavaSparkContext get() {
         if (sc == null) {
             SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("ann4j-spark-tests")
                     .set("spark.ui.enabled", "false")
