@@ -1,0 +1,296 @@
+package io.ann4j.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.ann4j.dsl.Jit;
+import io.ann4j.dsl.Metric;
+import io.ann4j.dsl.Ops;
+import io.ann4j.dsl.Tensor;
+import io.ann4j.dsl.TopK;
+import io.ann4j.spark.ml.NearestNeighbors;
+import io.ann4j.spark.ml.NearestNeighborsModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
+import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The nearest-neighbour join side by side in one Spark session ({@code spark/bench --knn}):
+ * ann4j's {@link NearestNeighbors} against MLlib's {@code BucketedRandomProjectionLSH}
+ * ({@code approxSimilarityJoin} at a distance threshold, then the k nearest of each query by a
+ * window), on the same Gaussian data, each with its recall against ann4j's exact search on one
+ * device. Then ann4j alone at a larger shape (time, peak resident memory of the process, which in
+ * local mode is the executor's, and the partitions used), and cosine and ip against exact search.
+ *
+ * <pre>{@code
+ * spark/bench --knn [--items 100000] [--queries 10000] [--d 128] [--k 10] [--lsh 2:4,4:4,...]
+ *                   [--large-items 1000000] [--large-queries 100000] [--master local[2]]
+ * }</pre>
+ */
+public final class KnnJoinBench {
+    private KnnJoinBench() {}
+
+    public static void main(String[] args) {
+        int items = intArg(args, "--items", 100_000);
+        int queries = intArg(args, "--queries", 10_000);
+        int d = intArg(args, "--d", 128);
+        int k = intArg(args, "--k", 10);
+        int largeItems = intArg(args, "--large-items", 1_000_000);
+        int largeQueries = intArg(args, "--large-queries", 100_000);
+        String lsh = arg(args, "--lsh", "4:8,8:8,8:16");
+        String master = arg(args, "--master", "local[2]");
+        SparkSession spark = SparkSession.builder().master(master).appName("ann4j-knn-bench")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        spark.sparkContext().setLogLevel("ERROR");
+        PeakRss rss = PeakRss.start();
+        System.out.printf(Locale.ROOT, "nearest-neighbour join, Spark %s %s, %s; items %,d x queries %,d, D=%d, k=%d%n",
+                spark.version(), master, io.ann4j.runtime.cpu.search.CpuFeatures.model(), items, queries, d, k);
+        float[][] itemVectors = gaussian(1, items, d);
+        float[][] queryVectors = gaussian(2, queries, d);
+        Dataset<Row> itemTable = table(spark, itemVectors, 4).cache();
+        Dataset<Row> queryTable = table(spark, queryVectors, 4).cache();
+        itemTable.count();
+        queryTable.count();
+        long t0 = System.nanoTime();
+        Map<Long, List<Long>> truth = exact(Metric.L2, itemVectors, queryVectors, k);
+        System.out.printf(Locale.ROOT, "exact search on one device (the ground truth): %.1f s%n", seconds(t0));
+        System.out.printf(Locale.ROOT, "%-44s %10s %8s %10s%n", "method (l2)", "seconds", "recall", "vs ann4j");
+        double[] ann = ann4j(itemTable, queryTable, "l2", 0.95, k, truth);
+        row("ann4j NearestNeighbors, recall target 0.95", ann, ann);
+        row("ann4j NearestNeighbors, recall target 1", ann4j(itemTable, queryTable, "l2", 1.0, k, truth), ann);
+        for (String config : lsh.split(",")) {
+            String[] bt = config.split(":");
+            double bucket = Double.parseDouble(bt[0]);
+            int tables = Integer.parseInt(bt[1]);
+            double[] m = lsh(itemTable, queryTable, bucket, tables, k, truth);
+            row(String.format(Locale.ROOT, "MLlib BRP LSH, bucketLength %.1f, %d tables", bucket, tables), m, ann);
+        }
+        for (String metric : new String[] {"cosine", "ip"}) {
+            Map<Long, List<Long>> t = exact(Metric.parse(metric), itemVectors, queryVectors, k);
+            row("ann4j NearestNeighbors " + metric + ", target 0.95", ann4j(itemTable, queryTable, metric, 0.95, k, t), ann);
+        }
+        itemTable.unpersist();
+        queryTable.unpersist();
+        if (largeItems > 0) {
+            Dataset<Row> big = table(spark, gaussian(3, largeItems, d), 8).cache();
+            Dataset<Row> many = table(spark, gaussian(4, largeQueries, d), 8).cache();
+            big.count();
+            many.count();
+            long before = rss.reset();
+            long t1 = System.nanoTime();
+            NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric("l2").setRecallTarget(0.95)
+                    .setInputCol("features").setIdCol("id").fit(big);
+            long rows = model.kneighbors(many).count();
+            double s = seconds(t1);
+            System.out.printf(Locale.ROOT, "ann4j at items %,d x queries %,d (l2, 0.95): %.1f s, %,d result rows, %d item"
+                    + " shards x %d query partitions; peak resident memory %.2f GiB (%.2f GiB before the join)%n",
+                    largeItems, largeQueries, s, rows, model.itemShards(), many.rdd().getNumPartitions(),
+                    rss.peak() / (double) (1L << 30), before / (double) (1L << 30));
+            model.release();
+        }
+        rss.stop();
+        spark.stop();
+    }
+
+    private static void row(String what, double[] secondsRecall, double[] ann) {
+        System.out.printf(Locale.ROOT, "%-44s %10.1f %8.4f %9.1fx%n", what, secondsRecall[0], secondsRecall[1],
+                secondsRecall[0] / ann[0]);
+    }
+
+    /** ann4j's join: fit and kneighbors, timed to the last result row; seconds and recall. */
+    private static double[] ann4j(Dataset<Row> items, Dataset<Row> queries, String metric, double target, int k,
+                                  Map<Long, List<Long>> truth) {
+        long t0 = System.nanoTime();
+        NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric(metric).setRecallTarget(target)
+                .setInputCol("features").setIdCol("id").setItemShardRows(50_000).fit(items);
+        Map<Long, List<Long>> found = new HashMap<>();
+        for (Row r : model.kneighbors(queries).collectAsList()) {
+            found.put(r.getLong(0), r.getList(1));
+        }
+        double s = seconds(t0);
+        model.release();
+        return new double[] {s, recall(truth, found)};
+    }
+
+    /**
+     * MLlib's LSH as its users run a kNN join: approxSimilarityJoin at a threshold on the
+     * Euclidean distance, then the k nearest per query. The threshold is the largest true k-th
+     * neighbour distance (so the threshold itself loses nothing); seconds and recall.
+     */
+    private static double[] lsh(Dataset<Row> items, Dataset<Row> queries, double bucketLength, int tables, int k,
+                                Map<Long, List<Long>> truth) {
+        double threshold = KTH_DISTANCE.get() / 1e6;
+        long t0 = System.nanoTime();
+        BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setBucketLength(bucketLength)
+                .setNumHashTables(tables).setInputCol("features").setSeed(7).fit(items);
+        Dataset<Row> pairs = model.approxSimilarityJoin(queries, items, threshold, "dist")
+                .select(col("datasetA.id").as("q"), col("datasetB.id").as("item"), col("dist"));
+        Dataset<Row> nearest = pairs.withColumn("rank", row_number().over(Window.partitionBy("q").orderBy("dist")))
+                .where(col("rank").leq(k));
+        Map<Long, List<Long>> found = new HashMap<>();
+        for (Row r : nearest.collectAsList()) {
+            found.computeIfAbsent(r.getLong(0), q -> new ArrayList<>()).add(r.getLong(1));
+        }
+        return new double[] {seconds(t0), recall(truth, found)};
+    }
+
+    /** The largest k-th neighbour distance of the ground truth, in micro-units (set by {@link #exact}). */
+    private static final AtomicLong KTH_DISTANCE = new AtomicLong();
+
+    /** ann4j's exact search of all items on one device: query id to item ids, best first. */
+    private static Map<Long, List<Long>> exact(Metric metric, float[][] items, float[][] queries, int k) {
+        INDArray db = Nd4j.createFromArray(items);
+        Map<Long, List<Long>> out = new HashMap<>();
+        var program = Jit.jit((Tensor q, Tensor x) -> metric.largestIsBest() ? Ops.topK(metric.scores(q, x), k)
+                : Ops.topK(Ops.neg(metric.scores(q, x)), k));
+        double worst = 0;
+        for (int from = 0; from < queries.length; from += 1024) {
+            int to = Math.min(queries.length, from + 1024);
+            float[][] block = java.util.Arrays.copyOfRange(queries, from, to);
+            TopK top = program.call(Nd4j.createFromArray(block), db);
+            int[][] idx = top.indicesArray().toIntMatrix();
+            float[][] v = top.valuesArray().toFloatMatrix();
+            for (int q = 0; q < block.length; q++) {
+                List<Long> ids = new ArrayList<>();
+                for (int i : idx[q]) {
+                    ids.add((long) i);
+                }
+                out.put((long) (from + q), ids);
+                if (metric == Metric.L2) {
+                    double norm = 0;
+                    for (float x : block[q]) {
+                        norm += (double) x * x;
+                    }
+                    worst = Math.max(worst, metric.distance(-v[q][k - 1], norm));
+                }
+            }
+        }
+        if (metric == Metric.L2) {
+            KTH_DISTANCE.set((long) Math.ceil(worst * 1e6));
+        }
+        return out;
+    }
+
+    private static double recall(Map<Long, List<Long>> truth, Map<Long, List<Long>> found) {
+        long hits = 0;
+        long total = 0;
+        for (Map.Entry<Long, List<Long>> e : truth.entrySet()) {
+            Set<Long> want = new HashSet<>(e.getValue());
+            for (Long id : found.getOrDefault(e.getKey(), List.of())) {
+                hits += want.contains(id) ? 1 : 0;
+            }
+            total += want.size();
+        }
+        return (double) hits / total;
+    }
+
+    /** id (long) and features (an ML Vector, which MLlib's LSH needs; ann4j reads it too). */
+    private static Dataset<Row> table(SparkSession spark, float[][] vectors, int partitions) {
+        List<Row> rows = new ArrayList<>(vectors.length);
+        for (int i = 0; i < vectors.length; i++) {
+            double[] v = new double[vectors[i].length];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = vectors[i][j];
+            }
+            rows.add(RowFactory.create((long) i, Vectors.dense(v)));
+        }
+        StructType schema = new StructType().add("id", DataTypes.LongType, false).add("features", new VectorUDT(), false);
+        return spark.createDataFrame(rows, schema).repartition(partitions);
+    }
+
+    private static float[][] gaussian(long seed, int n, int d) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.FLOAT, n, d).toFloatMatrix();
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        return Integer.parseInt(arg(args, name, Integer.toString(fallback)).replace("_", ""));
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** The process's peak resident memory, sampled every 50 ms from /proc (local mode: driver and executor). */
+    private static final class PeakRss implements Runnable {
+        private volatile boolean running = true;
+        private final AtomicLong peak = new AtomicLong();
+        private Thread thread;
+
+        static PeakRss start() {
+            PeakRss p = new PeakRss();
+            p.thread = new Thread(p, "peak-rss");
+            p.thread.setDaemon(true);
+            p.thread.start();
+            return p;
+        }
+
+        long reset() {
+            long now = rss();
+            peak.set(now);
+            return now;
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                peak.accumulateAndGet(rss(), Math::max);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private static long rss() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return 0;
+        }
+    }
+}
