@@ -64,7 +64,7 @@ public final class KnnJoinBench {
         spark.sparkContext().setLogLevel("ERROR");
         PeakRss rss = PeakRss.start();
         System.out.printf(Locale.ROOT, "nearest-neighbour join, Spark %s %s, %s; items %,d x queries %,d, D=%d, k=%d%n",
-                spark.version(), master, io.ann4j.runtime.cpu.search.CpuFeatures.model(), items, queries, d, k);
+                spark.version(), master, cpu(), items, queries, d, k);
         float[][] itemVectors = gaussian(1, items, d);
         float[][] queryVectors = gaussian(2, queries, d);
         Dataset<Row> itemTable = table(spark, itemVectors, 4).cache();
@@ -221,6 +221,24 @@ public final class KnnJoinBench {
     private static float[][] gaussian(long seed, int n, int d) {
         Nd4j.getRandom().setSeed(seed);
         return Nd4j.randn(DataType.FLOAT, n, d).toFloatMatrix();
+    }
+
+    /** The CPU's model name and family, from /proc/cpuinfo (spark names no backend, so not the CPU backend's). */
+    private static String cpu() {
+        String model = "unknown CPU";
+        String family = "?";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals("unknown CPU")) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                } else if (line.startsWith("cpu family") && family.equals("?")) {
+                    family = line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            return model;
+        }
+        return model + " (family " + family + ")";
     }
 
     private static double seconds(long t0) {

@@ -5,6 +5,7 @@ import io.ann4j.compiler.ir.Dims;
 import io.ann4j.compiler.ir.Graph;
 import io.ann4j.compiler.ir.GraphBuilder;
 import io.ann4j.compiler.ir.Node;
+import io.ann4j.compiler.ir.Permutations;
 import io.ann4j.compiler.ir.TensorType;
 import io.ann4j.compiler.ir.Value;
 import io.ann4j.compiler.ops.ApproxTopK;
@@ -105,7 +106,7 @@ public final class BucketedTopK {
     private List<Value> bucketed(ApproxTopKParams p, Value x, BucketPlan plan, int outSize) {
         int rank = x.type().rank();
         int axis = p.axis(rank);
-        int[] toLast = moveToLast(rank, axis);
+        int[] toLast = Permutations.moveLast(rank, axis);
         Value v = axis == rank - 1 ? x : b.add1(new Transpose(Dims.of(toLast)), x);
         if (!p.isMaxK()) {
             v = b.add1(new UnaryOp(UnaryOp.Kind.NEG), v);
@@ -114,7 +115,7 @@ public final class BucketedTopK {
         Value values = p.isMaxK() ? top.get(0) : b.add1(new UnaryOp(UnaryOp.Kind.NEG), top.get(0));
         Value indices = top.get(1);
         if (axis != rank - 1) {
-            Dims back = Dims.of(inverse(toLast));
+            Dims back = Dims.of(Permutations.inverse(toLast));
             values = b.add1(new Transpose(back), values);
             indices = b.add1(new Transpose(back), indices);
         }
@@ -134,7 +135,7 @@ public final class BucketedTopK {
         }
         // [..., n] -> [..., n / B, B] -> [..., B, n / B]: bucket b holds the elements j = i * B + b
         Value grid = b.add1(new Reshape(Dims.of(append(lead, n / buckets, buckets))), v);
-        int[] swap = moveToLast(rank + 1, rank - 1);
+        int[] swap = Permutations.moveLast(rank + 1, rank - 1);
         Value byBucket = b.add1(new Transpose(Dims.of(swap)), grid);
         List<Value> perBucketTop = b.add(new TopK(perBucket), List.of(byBucket)); // [..., B, k'], i in [0, n / B)
         int[] candShape = append(lead, buckets, perBucket);
@@ -149,27 +150,6 @@ public final class BucketedTopK {
         Value gathered = b.add1(new GatherRows(rank - 1), candidateIndices, best.get(1)); // [..., outSize, 1]
         Value indices = b.add1(new Reshape(Dims.of(append(lead, outSize))), gathered);
         return List.of(best.get(0), indices);
-    }
-
-    /** The permutation that moves {@code axis} last, the others in order. */
-    static int[] moveToLast(int rank, int axis) {
-        int[] perm = new int[rank];
-        int j = 0;
-        for (int a = 0; a < rank; a++) {
-            if (a != axis) {
-                perm[j++] = a;
-            }
-        }
-        perm[rank - 1] = axis;
-        return perm;
-    }
-
-    private static int[] inverse(int[] perm) {
-        int[] inv = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            inv[perm[i]] = i;
-        }
-        return inv;
     }
 
     private static int[] append(int[] head, int... tail) {
