@@ -63,11 +63,7 @@ public final class Ann {
         if (database == null) {
             throw new IllegalArgumentException("prepare: the database is null");
         }
-        INDArray a = NdArrays.toArray(database, 0);
-        if (a.isEmpty()) {
-            throw new IllegalArgumentException("prepare: the database is empty, shape "
-                    + java.util.Arrays.toString(a.shape()));
-        }
+        INDArray a = nonEmpty("prepare", NdArrays.toArray(database, 0));
         return new Prepared(io.ann4j.compiler.spi.PreparedArray.copyOf(a));
     }
 
@@ -83,10 +79,17 @@ public final class Ann {
      * @throws IllegalArgumentException if it is null, empty or not contiguous
      */
     public static Prepared prepareUnchanging(INDArray database) {
-        if (database == null || database.isEmpty()) {
-            throw new IllegalArgumentException("prepareUnchanging: the database is "
-                    + (database == null ? "null" : "empty, shape " + java.util.Arrays.toString(database.shape())));
+        if (database == null) {
+            throw new IllegalArgumentException("prepareUnchanging: the database is null");
         }
-        return new Prepared(io.ann4j.compiler.spi.PreparedArray.ofUnchanging(database));
+        return new Prepared(io.ann4j.compiler.spi.PreparedArray.ofUnchanging(nonEmpty("prepareUnchanging", database)));
+    }
+
+    /** {@code a}, or an error naming {@code op} and the shape when it holds no element. */
+    private static INDArray nonEmpty(String op, INDArray a) {
+        if (a.isEmpty()) {
+            throw new IllegalArgumentException(op + ": the database is empty, shape " + java.util.Arrays.toString(a.shape()));
+        }
+        return a;
     }
 }

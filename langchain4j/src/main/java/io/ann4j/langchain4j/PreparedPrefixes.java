@@ -31,10 +31,6 @@ final class PreparedPrefixes {
     private final int block;
     private final Map<Chunks.Chunk, Prefix> byChunk = new IdentityHashMap<>();
 
-    PreparedPrefixes() {
-        this(BLOCK);
-    }
-
     /** @param block prefix granularity in rows (tests use small ones) */
     PreparedPrefixes(int block) {
         this.block = block;
