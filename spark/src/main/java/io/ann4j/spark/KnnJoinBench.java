@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -29,7 +31,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -42,7 +43,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * local mode is the executor's, and the partitions used), and cosine and ip against exact search.
  *
  * <pre>{@code
- * spark/bench --knn [--items 100000] [--queries 10000] [--d 128] [--k 10] [--lsh 2:4,4:4,...]
+ * spark/bench --knn [--items 100000] [--queries 10000] [--d 128] [--k 10] [--lsh 4:4,1:8,...] [--lsh-batch 1000]
  *                   [--large-items 1000000] [--large-queries 100000] [--master local[2]]
  * }</pre>
  */
@@ -56,65 +57,126 @@ public final class KnnJoinBench {
         int k = intArg(args, "--k", 10);
         int largeItems = intArg(args, "--large-items", 1_000_000);
         int largeQueries = intArg(args, "--large-queries", 100_000);
-        String lsh = arg(args, "--lsh", "4:8,8:8,8:16");
+        String lsh = arg(args, "--lsh", "4:4");
+        int lshBatch = intArg(args, "--lsh-batch", 1_000);
         String master = arg(args, "--master", "local[2]");
         SparkSession spark = SparkSession.builder().master(master).appName("ann4j-knn-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4").getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
+        ShuffleMeter shuffle = ShuffleMeter.register(spark);
         PeakRss rss = PeakRss.start();
-        System.out.printf(Locale.ROOT, "nearest-neighbour join, Spark %s %s, %s; items %,d x queries %,d, D=%d, k=%d%n",
-                spark.version(), master, cpu(), items, queries, d, k);
-        float[][] itemVectors = gaussian(1, items, d);
-        float[][] queryVectors = gaussian(2, queries, d);
-        Dataset<Row> itemTable = table(spark, itemVectors, 4).cache();
-        Dataset<Row> queryTable = table(spark, queryVectors, 4).cache();
-        itemTable.count();
-        queryTable.count();
-        long t0 = System.nanoTime();
-        Map<Long, List<Long>> truth = exact(Metric.L2, itemVectors, queryVectors, k);
-        System.out.printf(Locale.ROOT, "exact search on one device (the ground truth): %.1f s%n", seconds(t0));
-        System.out.printf(Locale.ROOT, "%-44s %10s %8s %10s%n", "method (l2)", "seconds", "recall", "vs ann4j");
-        double[] ann = ann4j(itemTable, queryTable, "l2", 0.95, k, truth);
-        row("ann4j NearestNeighbors, recall target 0.95", ann, ann);
-        row("ann4j NearestNeighbors, recall target 1", ann4j(itemTable, queryTable, "l2", 1.0, k, truth), ann);
-        for (String config : lsh.split(",")) {
-            String[] bt = config.split(":");
-            double bucket = Double.parseDouble(bt[0]);
-            int tables = Integer.parseInt(bt[1]);
-            double[] m = lsh(itemTable, queryTable, bucket, tables, k, truth);
-            row(String.format(Locale.ROOT, "MLlib BRP LSH, bucketLength %.1f, %d tables", bucket, tables), m, ann);
+        System.out.printf(Locale.ROOT, "nearest-neighbour join, Spark %s %s, %s, %d cores; D=%d, k=%d%n",
+                spark.version(), master, cpu(), Runtime.getRuntime().availableProcessors(), d, k);
+        warmUp(spark, d, k);
+        if (items > 0) {
+            compare(spark, shuffle, items, queries, d, k, lsh, lshBatch);
         }
-        for (String metric : new String[] {"cosine", "ip"}) {
-            Map<Long, List<Long>> t = exact(Metric.parse(metric), itemVectors, queryVectors, k);
-            row("ann4j NearestNeighbors " + metric + ", target 0.95", ann4j(itemTable, queryTable, metric, 0.95, k, t), ann);
-        }
-        itemTable.unpersist();
-        queryTable.unpersist();
         if (largeItems > 0) {
-            Dataset<Row> big = table(spark, gaussian(3, largeItems, d), 8).cache();
-            Dataset<Row> many = table(spark, gaussian(4, largeQueries, d), 8).cache();
-            big.count();
-            many.count();
-            long before = rss.reset();
-            long t1 = System.nanoTime();
-            NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric("l2").setRecallTarget(0.95)
-                    .setInputCol("features").setIdCol("id").fit(big);
-            long rows = model.kneighbors(many).count();
-            double s = seconds(t1);
-            System.out.printf(Locale.ROOT, "ann4j at items %,d x queries %,d (l2, 0.95): %.1f s, %,d result rows, %d item"
-                    + " shards x %d query partitions; peak resident memory %.2f GiB (%.2f GiB before the join)%n",
-                    largeItems, largeQueries, s, rows, model.itemShards(), many.rdd().getNumPartitions(),
-                    rss.peak() / (double) (1L << 30), before / (double) (1L << 30));
-            model.release();
+            large(spark, rss, shuffle, largeItems, largeQueries, d, k);
         }
         rss.stop();
         spark.stop();
     }
 
+    /** ann4j's join and MLlib's LSH side by side at one shape (l2), then ann4j's cosine and ip, each against exact search. */
+    private static void compare(SparkSession spark, ShuffleMeter shuffle, int items, int queries, int d, int k, String lsh,
+                                int lshBatch) {
+        float[][] itemVectors = gaussian(1, items, d);
+        float[][] queryVectors = gaussian(2, queries, d);
+        Dataset<Row> itemTable = table(spark, 1, items, d, 4).cache();
+        Dataset<Row> queryTable = table(spark, 2, queries, d, 4).cache();
+        itemTable.count();
+        queryTable.count();
+        long t0 = System.nanoTime();
+        Map<Long, List<Long>> truth = exact(Metric.L2, itemVectors, queryVectors, k);
+        System.out.printf(Locale.ROOT, "exact search on one device (the ground truth): %.1f s%n", seconds(t0));
+        System.out.printf(Locale.ROOT, "items %,d x queries %,d%n", items, queries);
+        System.out.printf(Locale.ROOT, "%-46s %10s %8s %10s %12s%n", "method (l2)", "seconds", "recall", "vs ann4j",
+                "shuffle MiB");
+        double[] ann = measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 0.95, k, truth));
+        row("ann4j NearestNeighbors, recall target 0.95", ann, ann);
+        row("ann4j NearestNeighbors, recall target 1",
+                measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 1.0, k, truth)), ann);
+        for (String config : lsh.isBlank() ? new String[0] : lsh.split(",")) {
+            String[] bt = config.split(":");
+            double bucket = Double.parseDouble(bt[0]);
+            int tables = Integer.parseInt(bt[1]);
+            double[] m = measured(shuffle, () -> lsh(itemTable, queryTable, queries, lshBatch, bucket, tables, k, truth));
+            row(String.format(Locale.ROOT, "MLlib BRP LSH, bucketLength %.2f, %d tables", bucket, tables), m, ann);
+        }
+        for (String metric : new String[] {"cosine", "ip"}) {
+            Map<Long, List<Long>> t = exact(Metric.parse(metric), itemVectors, queryVectors, k);
+            row("ann4j NearestNeighbors " + metric + ", target 0.95",
+                    measured(shuffle, () -> ann4j(itemTable, queryTable, metric, 0.95, k, t)), ann);
+        }
+        itemTable.unpersist();
+        queryTable.unpersist();
+    }
+
+    /**
+     * ann4j alone at the large shape: both tables made on the executors (the driver never holds
+     * them), the join's time, peak resident memory, shuffle and partitions.
+     */
+    private static void large(SparkSession spark, PeakRss rss, ShuffleMeter shuffle, int items, int queries, int d, int k) {
+        Dataset<Row> big = table(spark, 3, items, d, 8).cache();
+        Dataset<Row> many = table(spark, 4, queries, d, 8).cache();
+        big.count();
+        many.count();
+        long before = rss.reset();
+        shuffle.settle();
+        long shuffled = shuffle.bytes();
+        long t1 = System.nanoTime();
+        NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric("l2").setRecallTarget(0.95)
+                .setInputCol("features").setIdCol("id").fit(big);
+        long rows = model.kneighbors(many).count();
+        double s = seconds(t1);
+        shuffle.settle();
+        long shards = model.itemShards();
+        int blockRows = model.getQueryBlockRows();
+        long blocks = many.rdd().getNumPartitions() * (long) Math.ceil(queries / (double) many.rdd().getNumPartitions() / blockRows);
+        System.out.printf(Locale.ROOT, "ann4j at items %,d x queries %,d (l2, 0.95): %.1f s, %,d result rows; %d item"
+                + " shards of at most %,d rows x %d query partitions cut into ~%d blocks of at most %,d rows = ~%d search"
+                + " tasks; shuffle %.1f MiB; peak resident memory %.2f GiB (%.2f GiB before the join: both tables cached)%n",
+                items, queries, s, rows, shards, model.getItemShardRows(), many.rdd().getNumPartitions(), blocks,
+                blockRows, blocks * shards, (shuffle.bytes() - shuffled) / (double) (1 << 20),
+                rss.peak() / (double) (1L << 30), before / (double) (1L << 30));
+        model.release();
+        big.unpersist();
+        many.unpersist();
+    }
+
+    /** One small join of each kind first, so that no timed row pays for the JVM's JIT or the kernels' first use. */
+    private static void warmUp(SparkSession spark, int d, int k) {
+        long t0 = System.nanoTime();
+        Dataset<Row> items = table(spark, 5, 20_000, d, 2).cache();
+        Dataset<Row> queries = table(spark, 6, 2_000, d, 2).cache();
+        for (String metric : new String[] {"l2", "cosine", "ip"}) {
+            for (double target : new double[] {0.95, 1.0}) {
+                NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric(metric).setRecallTarget(target)
+                        .setInputCol("features").setIdCol("id").fit(items);
+                model.kneighbors(queries).count();
+                model.release();
+            }
+        }
+        items.unpersist();
+        queries.unpersist();
+        System.out.printf(Locale.ROOT, "warm-up (untimed below: 20,000 x 2,000 joins of each metric and target): %.1f s%n",
+                seconds(t0));
+    }
+
+    /** Runs one method and appends the shuffle bytes it wrote, in MiB, to its (seconds, recall). */
+    private static double[] measured(ShuffleMeter shuffle, java.util.function.Supplier<double[]> method) {
+        shuffle.settle();
+        long before = shuffle.bytes();
+        double[] r = method.get();
+        shuffle.settle();
+        return new double[] {r[0], r[1], (shuffle.bytes() - before) / (double) (1 << 20)};
+    }
+
     private static void row(String what, double[] secondsRecall, double[] ann) {
-        System.out.printf(Locale.ROOT, "%-44s %10.1f %8.4f %9.1fx%n", what, secondsRecall[0], secondsRecall[1],
-                secondsRecall[0] / ann[0]);
+        System.out.printf(Locale.ROOT, "%-46s %10.1f %8.4f %9.1fx %12.1f%n", what, secondsRecall[0], secondsRecall[1],
+                secondsRecall[0] / ann[0], secondsRecall[2]);
     }
 
     /** ann4j's join: fit and kneighbors, timed to the last result row; seconds and recall. */
@@ -135,21 +197,32 @@ public final class KnnJoinBench {
     /**
      * MLlib's LSH as its users run a kNN join: approxSimilarityJoin at a threshold on the
      * Euclidean distance, then the k nearest per query. The threshold is the largest true k-th
-     * neighbour distance (so the threshold itself loses nothing); seconds and recall.
+     * neighbour distance (so the threshold itself loses nothing); seconds and recall. The queries
+     * are joined {@code batch} at a time, timed together: one join of all of them writes its
+     * candidate pairs to the shuffle at once (~150 bytes per pair compared: 150 GB at 100,000 x
+     * 10,000 with 4 tables), more than a machine's local disk.
      */
-    private static double[] lsh(Dataset<Row> items, Dataset<Row> queries, double bucketLength, int tables, int k,
-                                Map<Long, List<Long>> truth) {
+    private static double[] lsh(Dataset<Row> items, Dataset<Row> queries, int queryCount, int batch, double bucketLength,
+                                int tables, int k, Map<Long, List<Long>> truth) {
         double threshold = KTH_DISTANCE.get() / 1e6;
         long t0 = System.nanoTime();
         BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setBucketLength(bucketLength)
                 .setNumHashTables(tables).setInputCol("features").setSeed(7).fit(items);
-        Dataset<Row> pairs = model.approxSimilarityJoin(queries, items, threshold, "dist")
-                .select(col("datasetA.id").as("q"), col("datasetB.id").as("item"), col("dist"));
-        Dataset<Row> nearest = pairs.withColumn("rank", row_number().over(Window.partitionBy("q").orderBy("dist")))
-                .where(col("rank").leq(k));
         Map<Long, List<Long>> found = new HashMap<>();
-        for (Row r : nearest.collectAsList()) {
-            found.computeIfAbsent(r.getLong(0), q -> new ArrayList<>()).add(r.getLong(1));
+        for (long from = 0; from < queryCount; from += batch) {
+            Dataset<Row> part = queries.where(col("id").geq(from).and(col("id").lt(from + batch)));
+            Dataset<Row> pairs = model.approxSimilarityJoin(part, items, threshold, "dist")
+                    .select(col("datasetA.id").as("q"), col("datasetB.id").as("item"), col("dist"));
+            Dataset<Row> nearest = pairs.withColumn("rank", row_number().over(Window.partitionBy("q").orderBy("dist")))
+                    .where(col("rank").leq(k));
+            for (Row r : nearest.collectAsList()) {
+                found.computeIfAbsent(r.getLong(0), q -> new ArrayList<>()).add(r.getLong(1));
+            }
+            System.gc(); // lets Spark's cleaner delete this batch's shuffle files before the next batch writes its own
+            if (queryCount > batch) {
+                System.out.printf(Locale.ROOT, "  LSH %.2f:%d, queries %,d of %,d joined: %.1f s%n", bucketLength, tables,
+                        Math.min(queryCount, from + batch), queryCount, seconds(t0));
+            }
         }
         return new double[] {seconds(t0), recall(truth, found)};
     }
@@ -204,23 +277,40 @@ public final class KnnJoinBench {
         return (double) hits / total;
     }
 
-    /** id (long) and features (an ML Vector, which MLlib's LSH needs; ann4j reads it too). */
-    private static Dataset<Row> table(SparkSession spark, float[][] vectors, int partitions) {
-        List<Row> rows = new ArrayList<>(vectors.length);
-        for (int i = 0; i < vectors.length; i++) {
-            double[] v = new double[vectors[i].length];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = vectors[i][j];
-            }
-            rows.add(RowFactory.create((long) i, Vectors.dense(v)));
-        }
+    /**
+     * id (long) and features (an ML Vector, which MLlib's LSH needs; ann4j reads it too), made on
+     * the executors: row {@code id} is {@link #gaussianRow}{@code (seed, id)}.
+     */
+    private static Dataset<Row> table(SparkSession spark, long seed, long n, int d, int partitions) {
         StructType schema = new StructType().add("id", DataTypes.LongType, false).add("features", new VectorUDT(), false);
-        return spark.createDataFrame(rows, schema).repartition(partitions);
+        JavaRDD<Row> rows = spark.range(0, n, 1, partitions).javaRDD().map(id -> {
+            float[] v = gaussianRow(seed, id, d);
+            double[] w = new double[d];
+            for (int j = 0; j < d; j++) {
+                w[j] = v[j];
+            }
+            return RowFactory.create(id, Vectors.dense(w));
+        });
+        return spark.createDataFrame(rows, schema);
     }
 
+    /** The same rows on the driver, for the ground truth. */
     private static float[][] gaussian(long seed, int n, int d) {
-        Nd4j.getRandom().setSeed(seed);
-        return Nd4j.randn(DataType.FLOAT, n, d).toFloatMatrix();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = gaussianRow(seed, i, d);
+        }
+        return out;
+    }
+
+    /** Row {@code id} of table {@code seed}: standard normal floats, the same wherever it is made. */
+    private static float[] gaussianRow(long seed, long id, int d) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + id);
+        float[] v = new float[d];
+        for (int j = 0; j < d; j++) {
+            v[j] = (float) random.nextGaussian();
+        }
+        return v;
     }
 
     /** The CPU's model name and family, from /proc/cpuinfo (spark names no backend, so not the CPU backend's). */
@@ -256,6 +346,42 @@ public final class KnnJoinBench {
             }
         }
         return fallback;
+    }
+
+    /** Bytes written to Spark's shuffle by finished tasks (Spark's own task metrics). */
+    private static final class ShuffleMeter extends org.apache.spark.scheduler.SparkListener {
+        private final AtomicLong written = new AtomicLong();
+
+        static ShuffleMeter register(SparkSession spark) {
+            ShuffleMeter m = new ShuffleMeter();
+            spark.sparkContext().addSparkListener(m);
+            return m;
+        }
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+                written.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
+            }
+        }
+
+        long bytes() {
+            return written.get();
+        }
+
+        /** Waits (untimed) until the listener bus has delivered the last tasks' metrics: no change for 300 ms. */
+        void settle() {
+            long last = -1;
+            for (int i = 0; i < 40 && written.get() != last; i++) {
+                last = written.get();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** The process's peak resident memory, sampled every 50 ms from /proc (local mode: driver and executor). */

@@ -102,7 +102,7 @@ final class KnnModelIO {
                     setDecoded(params, p, v.toString());
                 }
             }
-            int shardRows = (Integer) params.getOrDefault(params.itemShardRows());
+            int shardRows = params.getItemShardRows();
             Dataset<Row> saved = sparkSession().read().parquet(path + "/items").sortWithinPartitions(POSITION);
             JavaRDD<RowSlab> shards = saved.select("id", VECTOR, POSITION).toJavaRDD().mapPartitionsWithIndex(
                     (partition, rows) -> RowSlab.cut(partition, rows, shardRows, true, "item"), true);

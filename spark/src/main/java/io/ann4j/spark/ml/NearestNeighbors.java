@@ -33,7 +33,7 @@ import org.apache.spark.storage.StorageLevel;
  * {@code recallTarget} (0.95; 1 is exact), {@code inputCol} ("features"), {@code idCol} ("id",
  * on both tables), {@code queryBlockRows} (1024) and {@code itemShardRows} (262,144).
  */
-public final class NearestNeighbors extends Estimator<NearestNeighborsModel> {
+public final class NearestNeighbors extends Estimator<NearestNeighborsModel> implements NearestNeighborsParams {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -133,9 +133,9 @@ public final class NearestNeighbors extends Estimator<NearestNeighborsModel> {
     @Override
     public NearestNeighborsModel fit(Dataset<?> items) {
         transformSchema(items.schema());
-        String id = getOrDefault(p.idCol);
-        String input = getOrDefault(p.inputCol);
-        int shardRows = (Integer) getOrDefault(p.itemShardRows);
+        String id = getIdCol();
+        String input = getInputCol();
+        int shardRows = getItemShardRows();
         JavaRDD<Row> numbered = items.select(id, input).toJavaRDD().zipWithIndex()
                 .map(t -> RowFactory.create(t._1().get(0), t._1().get(1), t._2()));
         JavaRDD<RowSlab> shards = numbered.mapPartitionsWithIndex(
@@ -150,7 +150,7 @@ public final class NearestNeighbors extends Estimator<NearestNeighborsModel> {
     /** The items' schema, checked: the id column and a vector column. */
     @Override
     public StructType transformSchema(StructType schema) {
-        VectorColumn.check("fit", "items", schema, getOrDefault(p.inputCol), getOrDefault(p.idCol));
+        VectorColumn.check("fit", "items", schema, getInputCol(), getIdCol());
         return schema;
     }
 

@@ -41,7 +41,7 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Distances, smaller is better for every metric (best first): Euclidean for {@code l2},
  * {@code -q.x} for {@code ip}, {@code 1 - cos} for {@code cosine}.
  */
-public final class NearestNeighborsModel extends Model<NearestNeighborsModel> implements MLWritable {
+public final class NearestNeighborsModel extends Model<NearestNeighborsModel> implements MLWritable, NearestNeighborsParams {
     private static final long serialVersionUID = 1L;
 
     /** Columns of {@link #kneighbors} beside the query's id. */
@@ -138,9 +138,9 @@ public final class NearestNeighborsModel extends Model<NearestNeighborsModel> im
      */
     public Dataset<Row> kneighbors(Dataset<?> queries) {
         StructType out = transformSchema(queries.schema());
-        String id = getOrDefault(p.idCol);
-        String input = getOrDefault(p.inputCol);
-        int k = (Integer) getOrDefault(p.k);
+        String id = getIdCol();
+        String input = getInputCol();
+        int k = getK();
         if (k > items.count()) {
             throw new IllegalArgumentException("kneighbors: k = " + k + " but the model holds " + items.count() + " items");
         }
@@ -152,11 +152,11 @@ public final class NearestNeighborsModel extends Model<NearestNeighborsModel> im
                         + items.dim() + " (column '" + input + "')");
             }
         }
-        int blockRows = (Integer) getOrDefault(p.queryBlockRows);
+        int blockRows = getQueryBlockRows();
         JavaRDD<RowSlab> blocks = queries.select(id, input).toJavaRDD().mapPartitionsWithIndex(
                 (partition, rows) -> RowSlab.cut(partition, rows, blockRows, false, "query"), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
-        PairSearch search = new PairSearch(Metric.parse(getOrDefault(p.metric)), k, (Double) getOrDefault(p.recallTarget),
+        PairSearch search = new PairSearch(Metric.parse(getMetric()), k, getRecallTarget(),
                 items.count(), null, Map.of());
         int partitions = Math.max(1, queries.rdd().getNumPartitions());
         JavaPairRDD<Long, Candidates> merged = blocks.cartesian(items.shards())
@@ -193,7 +193,7 @@ public final class NearestNeighborsModel extends Model<NearestNeighborsModel> im
      * {@value #NEIGHBOR} (the item's id), {@value #DISTANCE} and {@value #RANK} (1 = nearest).
      */
     public Dataset<Row> join(Dataset<?> queries) {
-        String id = getOrDefault(p.idCol);
+        String id = getIdCol();
         Dataset<Row> knn = kneighbors(queries);
         Dataset<Row> exploded = knn.select(col(id), posexplode(arrays_zip(col(NEIGHBORS), col(DISTANCES))));
         return exploded.select(col(id), col("col." + NEIGHBORS).as(NEIGHBOR), col("col." + DISTANCES).as(DISTANCE),
@@ -203,8 +203,8 @@ public final class NearestNeighborsModel extends Model<NearestNeighborsModel> im
     /** The output schema of {@link #kneighbors} for queries of {@code schema}, checked. */
     @Override
     public StructType transformSchema(StructType schema) {
-        String id = getOrDefault(p.idCol);
-        VectorColumn.check("kneighbors", "queries", schema, getOrDefault(p.inputCol), id);
+        String id = getIdCol();
+        VectorColumn.check("kneighbors", "queries", schema, getInputCol(), id);
         return new StructType()
                 .add(VectorColumn.idField(schema, id))
                 .add(NEIGHBORS, DataTypes.createArrayType(items.idField().dataType(), items.idField().nullable()), false)

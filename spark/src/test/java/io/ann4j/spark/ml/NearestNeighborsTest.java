@@ -229,8 +229,11 @@ class NearestNeighborsTest {
         String path = dir.resolve("model").toString();
         model.write().overwrite().save(path);
         NearestNeighborsModel loaded = NearestNeighborsModel.load(path);
-        assertEquals(5, loaded.getOrDefault(loaded.k()));
+        assertEquals(5, loaded.getK());
         assertEquals(model.uid(), loaded.uid());
+        assertEquals(List.of("l2", 1.0, "embedding", "id", 128, 700), List.of(loaded.getMetric(),
+                loaded.getRecallTarget(), loaded.getInputCol(), loaded.getIdCol(), loaded.getQueryBlockRows(),
+                loaded.getItemShardRows()));
         Map<Object, Object[]> after = answers(loaded.kneighbors(q));
         for (Object id : before.keySet()) {
             assertArrayEquals(before.get(id), after.get(id), "query " + id);
