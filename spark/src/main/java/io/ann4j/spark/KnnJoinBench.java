@@ -38,12 +38,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * The nearest-neighbour join side by side in one Spark session ({@code spark/bench --knn}):
  * ann4j's {@link NearestNeighbors} against MLlib's {@code BucketedRandomProjectionLSH}
  * ({@code approxSimilarityJoin} at a distance threshold, then the k nearest of each query by a
- * window), on the same Gaussian data, each with its recall against ann4j's exact search on one
- * device. Then ann4j alone at a larger shape (time, peak resident memory of the process, which in
- * local mode is the executor's, and the partitions used), and cosine and ip against exact search.
+ * window), on the same Gaussian data made on the executors, each with its recall against ann4j's
+ * exact search on one device, its time and the bytes it wrote to Spark's shuffle; then ann4j's
+ * cosine and ip against exact search, and ann4j's join under other plans (query block and item
+ * shard sizes). Then ann4j alone at a larger shape: time, peak resident memory of the process
+ * (in local mode the driver and the executor), shuffle and the partitions used. Every timed row
+ * follows an untimed warm-up of each metric and target.
  *
  * <pre>{@code
- * spark/bench --knn [--items 100000] [--queries 10000] [--d 128] [--k 10] [--lsh 4:4,1:8,...] [--lsh-batch 1000]
+ * spark/bench --knn [--json results.jsonl] [--items 100000] [--queries 10000] [--d 128] [--k 10] [--lsh 4:4,1:8,...] [--lsh-batch 1000]
+ *                   [--plans 1024:262144,256:262144,...]  (query block rows : item shard rows; ann4j, l2, 0.95)
  *                   [--large-items 1000000] [--large-queries 100000] [--master local[2]]
  * }</pre>
  */
@@ -58,30 +62,35 @@ public final class KnnJoinBench {
         int largeItems = intArg(args, "--large-items", 1_000_000);
         int largeQueries = intArg(args, "--large-queries", 100_000);
         String lsh = arg(args, "--lsh", "4:4");
+        String plans = arg(args, "--plans", "1024:262144,256:262144,4096:262144,1024:25000,1024:10000");
         int lshBatch = intArg(args, "--lsh-batch", 1_000);
         String master = arg(args, "--master", "local[2]");
+        JsonLines.open(arg(args, "--json", null));
         SparkSession spark = SparkSession.builder().master(master).appName("ann4j-knn-bench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4").getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
         ShuffleMeter shuffle = ShuffleMeter.register(spark);
-        PeakRss rss = PeakRss.start();
+        MemoryPeaks memory = MemoryPeaks.start();
         System.out.printf(Locale.ROOT, "nearest-neighbour join, Spark %s %s, %s, %d cores; D=%d, k=%d%n",
                 spark.version(), master, cpu(), Runtime.getRuntime().availableProcessors(), d, k);
+        JsonLines.common(Map.of("cpu", cpu(), "cores", Runtime.getRuntime().availableProcessors(), "master", master,
+                "spark", spark.version()));
         warmUp(spark, d, k);
         if (items > 0) {
-            compare(spark, shuffle, items, queries, d, k, lsh, lshBatch);
+            compare(spark, shuffle, items, queries, d, k, lsh, lshBatch, plans);
         }
         if (largeItems > 0) {
-            large(spark, rss, shuffle, largeItems, largeQueries, d, k);
+            large(spark, memory, shuffle, largeItems, largeQueries, d, k);
         }
-        rss.stop();
+        memory.stop();
         spark.stop();
+        JsonLines.close();
     }
 
     /** ann4j's join and MLlib's LSH side by side at one shape (l2), then ann4j's cosine and ip, each against exact search. */
     private static void compare(SparkSession spark, ShuffleMeter shuffle, int items, int queries, int d, int k, String lsh,
-                                int lshBatch) {
+                                int lshBatch, String plans) {
         float[][] itemVectors = gaussian(1, items, d);
         float[][] queryVectors = gaussian(2, queries, d);
         Dataset<Row> itemTable = table(spark, 1, items, d, 4).cache();
@@ -92,23 +101,41 @@ public final class KnnJoinBench {
         Map<Long, List<Long>> truth = exact(Metric.L2, itemVectors, queryVectors, k);
         System.out.printf(Locale.ROOT, "exact search on one device (the ground truth): %.1f s%n", seconds(t0));
         System.out.printf(Locale.ROOT, "items %,d x queries %,d%n", items, queries);
-        System.out.printf(Locale.ROOT, "%-46s %10s %8s %10s %12s%n", "method (l2)", "seconds", "recall", "vs ann4j",
+        System.out.printf(Locale.ROOT, "%-62s %10s %8s %10s %12s%n", "method (l2)", "seconds", "recall", "vs ann4j",
                 "shuffle MiB");
-        double[] ann = measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 0.95, k, truth));
-        row("ann4j NearestNeighbors, recall target 0.95", ann, ann);
+        int blocks = DEFAULT_BLOCK_ROWS;
+        int shards = DEFAULT_SHARD_ROWS;
+        double[] ann = measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 0.95, k, truth, blocks, shards));
+        Map<String, Object> shape = Map.of("items", items, "queries", queries, "d", d, "k", k);
+        row("ann4j NearestNeighbors, recall target 0.95", ann, ann, ann4jFields(shape, "l2", 0.95, blocks, shards));
         row("ann4j NearestNeighbors, recall target 1",
-                measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 1.0, k, truth)), ann);
+                measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 1.0, k, truth, blocks, shards)), ann,
+                ann4jFields(shape, "l2", 1.0, blocks, shards));
         for (String config : lsh.isBlank() ? new String[0] : lsh.split(",")) {
             String[] bt = config.split(":");
             double bucket = Double.parseDouble(bt[0]);
             int tables = Integer.parseInt(bt[1]);
             double[] m = measured(shuffle, () -> lsh(itemTable, queryTable, queries, lshBatch, bucket, tables, k, truth));
-            row(String.format(Locale.ROOT, "MLlib BRP LSH, bucketLength %.2f, %d tables", bucket, tables), m, ann);
+            Map<String, Object> f = new java.util.LinkedHashMap<>(shape);
+            f.putAll(Map.of("method", "mllib_brp_lsh", "metric", "l2", "bucket_length", bucket, "tables", tables,
+                    "query_batch", lshBatch));
+            row(String.format(Locale.ROOT, "MLlib BRP LSH, bucketLength %.2f, %d tables", bucket, tables), m, ann, f);
         }
         for (String metric : new String[] {"cosine", "ip"}) {
             Map<Long, List<Long>> t = exact(Metric.parse(metric), itemVectors, queryVectors, k);
             row("ann4j NearestNeighbors " + metric + ", target 0.95",
-                    measured(shuffle, () -> ann4j(itemTable, queryTable, metric, 0.95, k, t)), ann);
+                    measured(shuffle, () -> ann4j(itemTable, queryTable, metric, 0.95, k, t, blocks, shards)), ann,
+                    ann4jFields(shape, metric, 0.95, blocks, shards));
+        }
+        for (String plan : plans.isBlank() ? new String[0] : plans.split(",")) {
+            String[] bs = plan.split(":");
+            int blockRows = Integer.parseInt(bs[0]);
+            int shardRows = Integer.parseInt(bs[1]);
+            long tasks = (long) Math.ceil(queries / (double) blockRows) * (long) Math.ceil(items / (double) shardRows);
+            row(String.format(Locale.ROOT, "ann4j l2 0.95, blocks of %,d x shards of %,d (~%d tasks)", blockRows,
+                    Math.min(shardRows, items), tasks),
+                    measured(shuffle, () -> ann4j(itemTable, queryTable, "l2", 0.95, k, truth, blockRows, shardRows)), ann,
+                    ann4jFields(shape, "l2", 0.95, blockRows, shardRows));
         }
         itemTable.unpersist();
         queryTable.unpersist();
@@ -118,12 +145,12 @@ public final class KnnJoinBench {
      * ann4j alone at the large shape: both tables made on the executors (the driver never holds
      * them), the join's time, peak resident memory, shuffle and partitions.
      */
-    private static void large(SparkSession spark, PeakRss rss, ShuffleMeter shuffle, int items, int queries, int d, int k) {
+    private static void large(SparkSession spark, MemoryPeaks memory, ShuffleMeter shuffle, int items, int queries, int d, int k) {
         Dataset<Row> big = table(spark, 3, items, d, 8).cache();
         Dataset<Row> many = table(spark, 4, queries, d, 8).cache();
         big.count();
         many.count();
-        long before = rss.reset();
+        long before = memory.reset();
         shuffle.settle();
         long shuffled = shuffle.bytes();
         long t1 = System.nanoTime();
@@ -135,12 +162,35 @@ public final class KnnJoinBench {
         long shards = model.itemShards();
         int blockRows = model.getQueryBlockRows();
         long blocks = many.rdd().getNumPartitions() * (long) Math.ceil(queries / (double) many.rdd().getNumPartitions() / blockRows);
+        int itemPartitions = big.rdd().getNumPartitions();
+        int queryPartitions = many.rdd().getNumPartitions();
         System.out.printf(Locale.ROOT, "ann4j at items %,d x queries %,d (l2, 0.95): %.1f s, %,d result rows; %d item"
-                + " shards of at most %,d rows x %d query partitions cut into ~%d blocks of at most %,d rows = ~%d search"
-                + " tasks; shuffle %.1f MiB; peak resident memory %.2f GiB (%.2f GiB before the join: both tables cached)%n",
-                items, queries, s, rows, shards, model.getItemShardRows(), many.rdd().getNumPartitions(), blocks,
-                blockRows, blocks * shards, (shuffle.bytes() - shuffled) / (double) (1 << 20),
-                rss.peak() / (double) (1L << 30), before / (double) (1L << 30));
+                + " shards of at most %,d rows in %d partitions x %d query partitions cut into ~%d blocks of at most %,d"
+                + " rows: %d tasks running ~%d block-shard searches; shuffle %.1f MiB; %s; resident %.2f GiB before the"
+                + " join (both tables cached)%n",
+                items, queries, s, rows, shards, model.getItemShardRows(), itemPartitions, queryPartitions, blocks,
+                blockRows, itemPartitions * queryPartitions, blocks * shards,
+                (shuffle.bytes() - shuffled) / (double) (1 << 20), memory.describe(), before / GIB);
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.putAll(Map.of("op", "knn_join_large", "method", "ann4j", "metric", "l2", "recall_target", 0.95, "items", items,
+                "queries", queries, "d", d, "k", k, "seconds", s, "result_rows", rows));
+        json.putAll(Map.of("item_shards", shards, "item_shard_rows", model.getItemShardRows(), "item_partitions",
+                itemPartitions, "query_partitions", queryPartitions, "query_blocks", blocks, "query_block_rows", blockRows,
+                "search_tasks", itemPartitions * queryPartitions, "block_shard_searches", blocks * shards,
+                "shuffle_mib", (shuffle.bytes() - shuffled) / (double) (1 << 20)));
+        json.putAll(memory.peaks());
+        // recall on a sample of the queries, after the measurements (the driver holds the items for it)
+        int sample = Math.min(queries, 1_000);
+        Map<Long, List<Long>> truth = exact(Metric.L2, gaussian(3, items, d), gaussian(4, sample, d), k);
+        Map<Long, List<Long>> found = new HashMap<>();
+        for (Row r : model.kneighbors(many.where(col("id").lt(sample))).collectAsList()) {
+            found.put(r.getLong(0), r.getList(1));
+        }
+        double recall = recall(truth, found);
+        System.out.printf(Locale.ROOT, "recall of its first %,d queries against exact search: %.4f%n", sample, recall);
+        json.put("recall_sample_queries", sample);
+        json.put("recall", recall);
+        JsonLines.write(json);
         model.release();
         big.unpersist();
         many.unpersist();
@@ -174,17 +224,37 @@ public final class KnnJoinBench {
         return new double[] {r[0], r[1], (shuffle.bytes() - before) / (double) (1 << 20)};
     }
 
-    private static void row(String what, double[] secondsRecall, double[] ann) {
-        System.out.printf(Locale.ROOT, "%-46s %10.1f %8.4f %9.1fx %12.1f%n", what, secondsRecall[0], secondsRecall[1],
-                secondsRecall[0] / ann[0], secondsRecall[2]);
+    /** The library's defaults, which the main rows use. */
+    private static final int DEFAULT_BLOCK_ROWS = new NearestNeighbors().getQueryBlockRows();
+    private static final int DEFAULT_SHARD_ROWS = new NearestNeighbors().getItemShardRows();
+
+    private static void row(String what, double[] secondsRecallShuffle, double[] ann, Map<String, Object> fields) {
+        System.out.printf(Locale.ROOT, "%-62s %10.1f %8.4f %9.1fx %12.1f%n", what, secondsRecallShuffle[0],
+                secondsRecallShuffle[1], secondsRecallShuffle[0] / ann[0], secondsRecallShuffle[2]);
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("op", "knn_join");
+        json.putAll(fields);
+        json.put("seconds", secondsRecallShuffle[0]);
+        json.put("recall", secondsRecallShuffle[1]);
+        json.put("shuffle_mib", secondsRecallShuffle[2]);
+        json.put("ratio_to_ann4j", secondsRecallShuffle[0] / ann[0]);
+        JsonLines.write(json);
+    }
+
+    private static Map<String, Object> ann4jFields(Map<String, Object> shape, String metric, double target, int blockRows,
+                                                   int shardRows) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>(shape);
+        f.putAll(Map.of("method", "ann4j", "metric", metric, "recall_target", target, "query_block_rows", blockRows,
+                "item_shard_rows", shardRows));
+        return f;
     }
 
     /** ann4j's join: fit and kneighbors, timed to the last result row; seconds and recall. */
     private static double[] ann4j(Dataset<Row> items, Dataset<Row> queries, String metric, double target, int k,
-                                  Map<Long, List<Long>> truth) {
+                                  Map<Long, List<Long>> truth, int blockRows, int shardRows) {
         long t0 = System.nanoTime();
         NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric(metric).setRecallTarget(target)
-                .setInputCol("features").setIdCol("id").setItemShardRows(50_000).fit(items);
+                .setInputCol("features").setIdCol("id").setQueryBlockRows(blockRows).setItemShardRows(shardRows).fit(items);
         Map<Long, List<Long>> found = new HashMap<>();
         for (Row r : model.kneighbors(queries).collectAsList()) {
             found.put(r.getLong(0), r.getList(1));
@@ -348,93 +418,5 @@ public final class KnnJoinBench {
         return fallback;
     }
 
-    /** Bytes written to Spark's shuffle by finished tasks (Spark's own task metrics). */
-    private static final class ShuffleMeter extends org.apache.spark.scheduler.SparkListener {
-        private final AtomicLong written = new AtomicLong();
-
-        static ShuffleMeter register(SparkSession spark) {
-            ShuffleMeter m = new ShuffleMeter();
-            spark.sparkContext().addSparkListener(m);
-            return m;
-        }
-
-        @Override
-        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-            if (end.taskMetrics() != null) {
-                written.addAndGet(end.taskMetrics().shuffleWriteMetrics().bytesWritten());
-            }
-        }
-
-        long bytes() {
-            return written.get();
-        }
-
-        /** Waits (untimed) until the listener bus has delivered the last tasks' metrics: no change for 300 ms. */
-        void settle() {
-            long last = -1;
-            for (int i = 0; i < 40 && written.get() != last; i++) {
-                last = written.get();
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /** The process's peak resident memory, sampled every 50 ms from /proc (local mode: driver and executor). */
-    private static final class PeakRss implements Runnable {
-        private volatile boolean running = true;
-        private final AtomicLong peak = new AtomicLong();
-        private Thread thread;
-
-        static PeakRss start() {
-            PeakRss p = new PeakRss();
-            p.thread = new Thread(p, "peak-rss");
-            p.thread.setDaemon(true);
-            p.thread.start();
-            return p;
-        }
-
-        long reset() {
-            long now = rss();
-            peak.set(now);
-            return now;
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        void stop() {
-            running = false;
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                peak.accumulateAndGet(rss(), Math::max);
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private static long rss() {
-            try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                return 0;
-            }
-            return 0;
-        }
-    }
+    private static final double GIB = 1L << 30;
 }

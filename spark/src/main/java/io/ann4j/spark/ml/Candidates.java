@@ -21,8 +21,18 @@ record Candidates(Object queryId, double queryNormSquared, float[] scores, long[
         return a.positions[i] < b.positions[j];
     }
 
-    /** The {@code k} best of both, best first. */
+    /**
+     * The {@code k} best of both, best first.
+     *
+     * @throws IllegalStateException if they belong to different queries: a query block recomputed
+     *         in another row order (its source not deterministic) would otherwise mix queries up silently
+     */
     static Candidates merge(Candidates a, Candidates b, int k) {
+        if (!java.util.Objects.equals(a.queryId, b.queryId)) {
+            throw new IllegalStateException("kneighbors: candidates of queries " + a.queryId + " and " + b.queryId
+                    + " met under one key: a query block was recomputed with its rows in another order; make the"
+                    + " queries' table deterministic (sort it, or checkpoint or cache it) before searching");
+        }
         int n = Math.min(k, a.scores.length + b.scores.length);
         float[] s = new float[n];
         long[] p = new long[n];

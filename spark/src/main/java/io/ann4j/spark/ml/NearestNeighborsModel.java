@@ -28,13 +28,14 @@ import org.apache.spark.storage.StorageLevel;
  * Items indexed by {@link NearestNeighbors}, searched with both sides distributed.
  *
  * <p>The plan: the queries are cut into blocks of {@code queryBlockRows} within their partitions
- * (never collected on the driver); every (query block, item shard) pair is one task that runs
- * ann4j's fused search over the pair ({@link PairSearch}: scores and top-k in one pass, the
+ * (never collected on the driver); each task pairs one partition of query blocks with one
+ * partition of item shards and runs, for every (query block, item shard) pair, ann4j's fused
+ * search over the pair ({@link PairSearch}: scores and top-k in one pass, the
  * {@code [block, shard]} score matrix never materialised, the recall planned for all the items);
  * each query's candidates from every shard meet in a shuffle ({@code reduceByKey}) whose merge is
  * exact, ties going to the item numbered first. So at recall target 1 the answer is the exact
- * search's, ids and distances, however the tables are partitioned. A task holds one query block
- * and one item shard, so neither table needs to fit in one executor; both are cached in memory,
+ * search's, ids and distances, however the tables are partitioned. A task holds one partition of
+ * each side, so neither table needs to fit in one executor; both are cached in memory,
  * spilling to disk, for the pairs that read them again. A failed task is recomputed from its
  * inputs, which changes nothing in the answer.
  *
@@ -177,8 +178,8 @@ public final class NearestNeighborsModel extends Model<NearestNeighborsModel> im
             }
             return RowFactory.create(c.queryId(), Seqs.of(c.ids()), Seqs.ofFloats(distances, 0, distances.length));
         });
-        // the blocks stay cached for the pairs that read them again; Spark's cleaner unpersists
-        // them once the result (whose lineage holds them) is collected
+        // the blocks stay cached (memory, then disk) for the item partitions that read them again;
+        // Spark's cleaner drops them once the returned Dataset is garbage on the driver
         return queries.sparkSession().createDataFrame(rows, out);
     }
 

@@ -53,6 +53,10 @@ record PairSearch(Metric metric, int k, double recallTarget, long totalItems, St
                     + " but the items have " + items.dim() + " (query f32[" + queries.rows() + ", " + queries.dim()
                     + "] against item shard f32[" + items.rows() + ", " + items.dim() + "])");
         }
+        if (metric == Metric.COSINE) {
+            zeroVectors(queries, "query");
+            zeroVectors(items, "item");
+        }
         int kShard = Math.min(k, items.rows());
         Jitted<TopK> program = PROGRAMS.computeIfAbsent(List.of(metric, kShard, recallTarget, totalItems,
                 String.valueOf(backend), backendOptions), key -> {
@@ -67,9 +71,18 @@ record PairSearch(Metric metric, int k, double recallTarget, long totalItems, St
                 });
         INDArray qy = Nd4j.create(queries.vectors(), new long[] {queries.rows(), queries.dim()}, 'c');
         INDArray db = Nd4j.create(items.vectors(), new long[] {items.rows(), items.dim()}, 'c');
-        TopK top = program.call(qy, db);
-        float[] values = top.valuesArray().data().asFloat();
-        int[] local = top.indicesArray().data().asInt();
+        float[] values;
+        int[] local;
+        try {
+            TopK top = program.call(qy, db);
+            values = top.valuesArray().ravel().toFloatVector();
+            local = top.indicesArray().ravel().toIntVector();
+        } finally {
+            // the operands' native buffers go back now: left to the garbage collector, the copies
+            // pile up (gigabytes over a large join, whose heap rarely fills)
+            qy.close();
+            db.close();
+        }
         List<Tuple2<Long, Candidates>> out = new ArrayList<>(queries.rows());
         for (int r = 0; r < queries.rows(); r++) {
             float[] s = new float[kShard];
@@ -77,6 +90,10 @@ record PairSearch(Metric metric, int k, double recallTarget, long totalItems, St
             Object[] ids = new Object[kShard];
             for (int j = 0; j < kShard; j++) {
                 int at = local[r * kShard + j];
+                if (at < 0) {
+                    throw new IllegalStateException("kneighbors: the search returned no candidate " + j + " for query "
+                            + queries.ids()[r] + " among " + items.rows() + " items");
+                }
                 s[j] = values[r * kShard + j];
                 p[j] = items.positions()[at];
                 ids[j] = items.ids()[at];
@@ -90,6 +107,22 @@ record PairSearch(Metric metric, int k, double recallTarget, long totalItems, St
                     new Candidates(queries.ids()[r], norm, s, p, ids, metric.largestIsBest())));
         }
         return out;
+    }
+
+    /** Cosine has no direction for a zero vector: an error naming its id, before any score is NaN. */
+    private static void zeroVectors(RowSlab slab, String what) {
+        float[] v = slab.vectors();
+        int d = slab.dim();
+        for (int r = 0; r < slab.rows(); r++) {
+            boolean zero = true;
+            for (int j = r * d; j < (r + 1) * d && zero; j++) {
+                zero = v[j] == 0;
+            }
+            if (zero) {
+                throw new IllegalArgumentException("nearest neighbours (cosine): the vector of " + what + " "
+                        + slab.ids()[r] + " is all zeros, which has no cosine with anything; drop it or use ip or l2");
+            }
+        }
     }
 
     /** A query's key: its slab's key with the row in the low 20 bits (slabs hold at most 2^20 rows). */

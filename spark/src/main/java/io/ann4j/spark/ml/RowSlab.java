@@ -70,6 +70,10 @@ record RowSlab(long key, Object[] ids, long[] positions, float[] vectors, int di
     }
 
     private static RowSlab of(long key, List<Object> ids, List<Long> positions, List<float[]> vectors, int dim) {
+        if ((long) vectors.size() * dim > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("nearest neighbours: a slab of " + vectors.size() + " rows of dimension " + dim
+                    + " holds more than 2^31 floats; lower itemShardRows or queryBlockRows");
+        }
         float[] flat = new float[vectors.size() * dim];
         long[] pos = new long[positions.size()];
         for (int i = 0; i < vectors.size(); i++) {

@@ -275,4 +275,29 @@ class NearestNeighborsTest {
         assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
         model.release();
     }
+
+    @Test
+    void cosineRejectsAZeroVectorNamingIt() {
+        float[][] items = random(15, 50);
+        items[7] = new float[D];
+        NearestNeighborsModel model = estimator("cosine", 1.0).fit(table(items, "item", 1));
+        Exception e = assertThrows(Exception.class, () -> model.kneighbors(table(random(16, 4), null, 1)).collectAsList());
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause instanceof IllegalArgumentException && cause.getMessage().contains("item item-7")
+                && cause.getMessage().contains("all zeros"), String.valueOf(cause));
+        model.release();
+    }
+
+    @Test
+    void candidatesOfDifferentQueriesNeverMergeSilently() {
+        Candidates a = new Candidates(1L, 1.0, new float[] {0.5f}, new long[] {3}, new Object[] {"x"}, true);
+        Candidates b = new Candidates(2L, 1.0, new float[] {0.7f}, new long[] {4}, new Object[] {"y"}, true);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Candidates.merge(a, b, 1));
+        assertTrue(e.getMessage().contains("queries 1 and 2"), e.getMessage());
+        Candidates same = new Candidates(1L, 1.0, new float[] {0.7f}, new long[] {4}, new Object[] {"y"}, true);
+        assertArrayEquals(new Object[] {"y", "x"}, Candidates.merge(a, same, 2).ids());
+    }
 }
