@@ -23,7 +23,7 @@ import org.apache.spark.storage.StorageLevel;
  * NearestNeighborsModel model = new NearestNeighbors()
  *         .setK(10).setMetric("cosine").setRecallTarget(0.95)
  *         .setInputCol("embedding").setIdCol("id")
- *         .fit(items);                                   // id, embedding: array<float> or Vector
+ *         .fit(items);                                   // id, embedding: array<float|double> or Vector
  * Dataset<Row> knn = model.kneighbors(queries);          // id, neighbors: array<item id>, distances: array<float>
  * Dataset<Row> pairs = model.join(queries);              // id, neighbor, distance, rank (1 = nearest)
  * model.write().overwrite().save("hdfs:///models/knn");  // NearestNeighborsModel.load(...) reads it back

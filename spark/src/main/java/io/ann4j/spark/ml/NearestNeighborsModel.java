@@ -134,6 +134,11 @@ public final class NearestNeighborsModel extends Model<NearestNeighborsModel> im
      * The {@code k} nearest items of every query: the query's id (column {@code idCol}), the
      * items' ids ({@value #NEIGHBORS}, best first) and distances ({@value #DISTANCES}).
      *
+     * <p>The result is lazy: each action on it runs the search again. Run it on a deterministic
+     * queries table (a recomputed partition must give its rows in the same order; a failed task's
+     * retry recomputes it), or cache or checkpoint the queries first; otherwise the job stops with
+     * an error rather than mixing queries up.
+     *
      * @throws IllegalArgumentException for a missing or mistyped column, {@code k} above the
      *                                  number of items, or queries of another dimension than the items
      */
