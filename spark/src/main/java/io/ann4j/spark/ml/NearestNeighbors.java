@@ -6,7 +6,10 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -33,7 +36,8 @@ import org.apache.spark.storage.StorageLevel;
  * {@code recallTarget} (0.95; 1 is exact), {@code inputCol} ("features"), {@code idCol} ("id",
  * on both tables), {@code queryBlockRows} (1024) and {@code itemShardRows} (262,144).
  */
-public final class NearestNeighbors extends Estimator<NearestNeighborsModel> implements NearestNeighborsParams {
+public final class NearestNeighbors extends Estimator<NearestNeighborsModel>
+        implements NearestNeighborsParams, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -157,5 +161,15 @@ public final class NearestNeighbors extends Estimator<NearestNeighborsModel> imp
     @Override
     public NearestNeighbors copy(ParamMap extra) {
         return defaultCopy(extra);
+    }
+
+    /** Reads an estimator saved with {@code write().save(path)} (its params; an unfitted pipeline saves it so). */
+    public static MLReader<NearestNeighbors> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /** {@code read().load(path)}. */
+    public static NearestNeighbors load(String path) {
+        return read().load(path);
     }
 }

@@ -246,6 +246,19 @@ class NearestNeighborsTest {
         for (Object id : before.keySet()) {
             assertArrayEquals(before.get(id), viaPipeline.get(id), "query " + id);
         }
+        NearestNeighbors estimator = estimator("cosine", 0.9).setK(4);
+        String estimatorPath = dir.resolve("estimator").toString();
+        estimator.write().overwrite().save(estimatorPath);
+        NearestNeighbors reread = NearestNeighbors.load(estimatorPath);
+        assertEquals(List.of(estimator.uid(), 4, "cosine", 0.9, 700, 128), List.of(reread.uid(), reread.getK(),
+                reread.getMetric(), reread.getRecallTarget(), reread.getItemShardRows(), reread.getQueryBlockRows()));
+        String unfittedPath = dir.resolve("unfitted").toString();
+        new Pipeline().setStages(new PipelineStage[] {estimator("l2", 1.0).setK(5)}).write().overwrite().save(unfittedPath);
+        PipelineModel refit = Pipeline.load(unfittedPath).fit(table(items, "item", 2));
+        Map<Object, Object[]> viaUnfitted = answers(refit.transform(q));
+        for (Object id : before.keySet()) {
+            assertArrayEquals(before.get(id), viaUnfitted.get(id), "query " + id);
+        }
         model.release();
         loaded.release();
     }
