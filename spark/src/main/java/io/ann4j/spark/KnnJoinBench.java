@@ -3,36 +3,20 @@ package io.ann4j.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
-import io.ann4j.dsl.Jit;
 import io.ann4j.dsl.Metric;
-import io.ann4j.dsl.Ops;
-import io.ann4j.dsl.Tensor;
-import io.ann4j.dsl.TopK;
 import io.ann4j.spark.ml.NearestNeighbors;
 import io.ann4j.spark.ml.NearestNeighborsModel;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The nearest-neighbour join side by side in one Spark session ({@code spark/bench --knn}):
@@ -91,14 +75,14 @@ public final class KnnJoinBench {
     /** ann4j's join and MLlib's LSH side by side at one shape (l2), then ann4j's cosine and ip, each against exact search. */
     private static void compare(SparkSession spark, ShuffleMeter shuffle, int items, int queries, int d, int k, String lsh,
                                 int lshBatch, String plans) {
-        float[][] itemVectors = gaussian(1, items, d);
-        float[][] queryVectors = gaussian(2, queries, d);
-        Dataset<Row> itemTable = table(spark, 1, items, d, 4).cache();
-        Dataset<Row> queryTable = table(spark, 2, queries, d, 4).cache();
+        float[][] itemVectors = KnnBenchData.gaussian(1, items, d);
+        float[][] queryVectors = KnnBenchData.gaussian(2, queries, d);
+        Dataset<Row> itemTable = KnnBenchData.table(spark, 1, items, d, 4).cache();
+        Dataset<Row> queryTable = KnnBenchData.table(spark, 2, queries, d, 4).cache();
         itemTable.count();
         queryTable.count();
         long t0 = System.nanoTime();
-        Map<Long, List<Long>> truth = exact(Metric.L2, itemVectors, queryVectors, k);
+        GroundTruth truth = GroundTruth.exact(Metric.L2, itemVectors, queryVectors, k);
         System.out.printf(Locale.ROOT, "exact search on one device (the ground truth): %.1f s%n", seconds(t0));
         System.out.printf(Locale.ROOT, "items %,d x queries %,d%n", items, queries);
         System.out.printf(Locale.ROOT, "%-62s %10s %8s %10s %12s%n", "method (l2)", "seconds", "recall", "vs ann4j",
@@ -122,7 +106,7 @@ public final class KnnJoinBench {
             row(String.format(Locale.ROOT, "MLlib BRP LSH, bucketLength %.2f, %d tables", bucket, tables), m, ann, f);
         }
         for (String metric : new String[] {"cosine", "ip"}) {
-            Map<Long, List<Long>> t = exact(Metric.parse(metric), itemVectors, queryVectors, k);
+            GroundTruth t = GroundTruth.exact(Metric.parse(metric), itemVectors, queryVectors, k);
             row("ann4j NearestNeighbors " + metric + ", target 0.95",
                     measured(shuffle, () -> ann4j(itemTable, queryTable, metric, 0.95, k, t, blocks, shards)), ann,
                     ann4jFields(shape, metric, 0.95, blocks, shards));
@@ -146,8 +130,8 @@ public final class KnnJoinBench {
      * them), the join's time, peak resident memory, shuffle and partitions.
      */
     private static void large(SparkSession spark, MemoryPeaks memory, ShuffleMeter shuffle, int items, int queries, int d, int k) {
-        Dataset<Row> big = table(spark, 3, items, d, 8).cache();
-        Dataset<Row> many = table(spark, 4, queries, d, 8).cache();
+        Dataset<Row> big = KnnBenchData.table(spark, 3, items, d, 8).cache();
+        Dataset<Row> many = KnnBenchData.table(spark, 4, queries, d, 8).cache();
         big.count();
         many.count();
         long before = memory.reset();
@@ -181,12 +165,13 @@ public final class KnnJoinBench {
         json.putAll(memory.peaks());
         // recall on a sample of the queries, after the measurements (the driver holds the items for it)
         int sample = Math.min(queries, 1_000);
-        Map<Long, List<Long>> truth = exact(Metric.L2, gaussian(3, items, d), gaussian(4, sample, d), k);
+        GroundTruth truth = GroundTruth.exact(Metric.L2, KnnBenchData.gaussian(3, items, d),
+                KnnBenchData.gaussian(4, sample, d), k);
         Map<Long, List<Long>> found = new HashMap<>();
         for (Row r : model.kneighbors(many.where(col("id").lt(sample))).collectAsList()) {
             found.put(r.getLong(0), r.getList(1));
         }
-        double recall = recall(truth, found);
+        double recall = truth.recall(found);
         System.out.printf(Locale.ROOT, "recall of its first %,d queries against exact search: %.4f%n", sample, recall);
         json.put("recall_sample_queries", sample);
         json.put("recall", recall);
@@ -199,8 +184,8 @@ public final class KnnJoinBench {
     /** One small join of each kind first, so that no timed row pays for the JVM's JIT or the kernels' first use. */
     private static void warmUp(SparkSession spark, int d, int k) {
         long t0 = System.nanoTime();
-        Dataset<Row> items = table(spark, 5, 20_000, d, 2).cache();
-        Dataset<Row> queries = table(spark, 6, 2_000, d, 2).cache();
+        Dataset<Row> items = KnnBenchData.table(spark, 5, 20_000, d, 2).cache();
+        Dataset<Row> queries = KnnBenchData.table(spark, 6, 2_000, d, 2).cache();
         for (String metric : new String[] {"l2", "cosine", "ip"}) {
             for (double target : new double[] {0.95, 1.0}) {
                 NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric(metric).setRecallTarget(target)
@@ -251,7 +236,7 @@ public final class KnnJoinBench {
 
     /** ann4j's join: fit and kneighbors, timed to the last result row; seconds and recall. */
     private static double[] ann4j(Dataset<Row> items, Dataset<Row> queries, String metric, double target, int k,
-                                  Map<Long, List<Long>> truth, int blockRows, int shardRows) {
+                                  GroundTruth truth, int blockRows, int shardRows) {
         long t0 = System.nanoTime();
         NearestNeighborsModel model = new NearestNeighbors().setK(k).setMetric(metric).setRecallTarget(target)
                 .setInputCol("features").setIdCol("id").setQueryBlockRows(blockRows).setItemShardRows(shardRows).fit(items);
@@ -261,7 +246,7 @@ public final class KnnJoinBench {
         }
         double s = seconds(t0);
         model.release();
-        return new double[] {s, recall(truth, found)};
+        return new double[] {s, truth.recall(found)};
     }
 
     /**
@@ -269,12 +254,12 @@ public final class KnnJoinBench {
      * Euclidean distance, then the k nearest per query. The threshold is the largest true k-th
      * neighbour distance (so the threshold itself loses nothing); seconds and recall. The queries
      * are joined {@code batch} at a time, timed together: one join of all of them writes its
-     * candidate pairs to the shuffle at once (~150 bytes per pair compared: 150 GB at 100,000 x
-     * 10,000 with 4 tables), more than a machine's local disk.
+     * candidate pairs to the shuffle at once (120 GiB measured at 100,000 x 10,000 with 4 tables),
+     * more than a machine's local disk.
      */
     private static double[] lsh(Dataset<Row> items, Dataset<Row> queries, int queryCount, int batch, double bucketLength,
-                                int tables, int k, Map<Long, List<Long>> truth) {
-        double threshold = KTH_DISTANCE.get() / 1e6;
+                                int tables, int k, GroundTruth truth) {
+        double threshold = truth.kthDistance();
         long t0 = System.nanoTime();
         BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setBucketLength(bucketLength)
                 .setNumHashTables(tables).setInputCol("features").setSeed(7).fit(items);
@@ -294,93 +279,7 @@ public final class KnnJoinBench {
                         Math.min(queryCount, from + batch), queryCount, seconds(t0));
             }
         }
-        return new double[] {seconds(t0), recall(truth, found)};
-    }
-
-    /** The largest k-th neighbour distance of the ground truth, in micro-units (set by {@link #exact}). */
-    private static final AtomicLong KTH_DISTANCE = new AtomicLong();
-
-    /** ann4j's exact search of all items on one device: query id to item ids, best first. */
-    private static Map<Long, List<Long>> exact(Metric metric, float[][] items, float[][] queries, int k) {
-        INDArray db = Nd4j.createFromArray(items);
-        Map<Long, List<Long>> out = new HashMap<>();
-        var program = Jit.jit((Tensor q, Tensor x) -> metric.largestIsBest() ? Ops.topK(metric.scores(q, x), k)
-                : Ops.topK(Ops.neg(metric.scores(q, x)), k));
-        double worst = 0;
-        for (int from = 0; from < queries.length; from += 1024) {
-            int to = Math.min(queries.length, from + 1024);
-            float[][] block = java.util.Arrays.copyOfRange(queries, from, to);
-            TopK top = program.call(Nd4j.createFromArray(block), db);
-            int[][] idx = top.indicesArray().toIntMatrix();
-            float[][] v = top.valuesArray().toFloatMatrix();
-            for (int q = 0; q < block.length; q++) {
-                List<Long> ids = new ArrayList<>();
-                for (int i : idx[q]) {
-                    ids.add((long) i);
-                }
-                out.put((long) (from + q), ids);
-                if (metric == Metric.L2) {
-                    double norm = 0;
-                    for (float x : block[q]) {
-                        norm += (double) x * x;
-                    }
-                    worst = Math.max(worst, metric.distance(-v[q][k - 1], norm));
-                }
-            }
-        }
-        if (metric == Metric.L2) {
-            KTH_DISTANCE.set((long) Math.ceil(worst * 1e6));
-        }
-        return out;
-    }
-
-    private static double recall(Map<Long, List<Long>> truth, Map<Long, List<Long>> found) {
-        long hits = 0;
-        long total = 0;
-        for (Map.Entry<Long, List<Long>> e : truth.entrySet()) {
-            Set<Long> want = new HashSet<>(e.getValue());
-            for (Long id : found.getOrDefault(e.getKey(), List.of())) {
-                hits += want.contains(id) ? 1 : 0;
-            }
-            total += want.size();
-        }
-        return (double) hits / total;
-    }
-
-    /**
-     * id (long) and features (an ML Vector, which MLlib's LSH needs; ann4j reads it too), made on
-     * the executors: row {@code id} is {@link #gaussianRow}{@code (seed, id)}.
-     */
-    private static Dataset<Row> table(SparkSession spark, long seed, long n, int d, int partitions) {
-        StructType schema = new StructType().add("id", DataTypes.LongType, false).add("features", new VectorUDT(), false);
-        JavaRDD<Row> rows = spark.range(0, n, 1, partitions).javaRDD().map(id -> {
-            float[] v = gaussianRow(seed, id, d);
-            double[] w = new double[d];
-            for (int j = 0; j < d; j++) {
-                w[j] = v[j];
-            }
-            return RowFactory.create(id, Vectors.dense(w));
-        });
-        return spark.createDataFrame(rows, schema);
-    }
-
-    /** The same rows on the driver, for the ground truth. */
-    private static float[][] gaussian(long seed, int n, int d) {
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = gaussianRow(seed, i, d);
-        }
-        return out;
-    }
-
-    /** Row {@code id} of table {@code seed}: standard normal floats, the same wherever it is made. */
-    private static float[] gaussianRow(long seed, long id, int d) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + id);
-        float[] v = new float[d];
-        for (int j = 0; j < d; j++) {
-            v[j] = (float) random.nextGaussian();
-        }
-        return v;
+        return new double[] {seconds(t0), truth.recall(found)};
     }
 
     /** The CPU's model name and family, from /proc/cpuinfo (spark names no backend, so not the CPU backend's). */

@@ -27,9 +27,9 @@ final class KnnParams {
                 + " 1 is exact", ParamValidators.inRange(0, 1, false, true));
         inputCol = new Param<>(owner, "inputCol", "the embedding column: array<float>, array<double> or an ML Vector");
         idCol = new Param<>(owner, "idCol", "the id column, on both tables; its values are returned");
-        queryBlockRows = new IntParam(owner, "queryBlockRows", "queries one task searches at once (1 to 2^20)",
+        queryBlockRows = new IntParam(owner, "queryBlockRows", "queries one search takes at once (1 to 2^20)",
                 ParamValidators.inRange(1, 1 << 20));
-        itemShardRows = new IntParam(owner, "itemShardRows", "items per shard: one task holds one query block and one"
+        itemShardRows = new IntParam(owner, "itemShardRows", "items per shard: each search pairs one query block with one"
                 + " item shard (>= 1)", ParamValidators.gtEq(1));
     }
 

@@ -25,10 +25,10 @@ public interface NearestNeighborsParams extends Params {
     /** The id column, on both tables (default "id"). */
     Param<String> idCol();
 
-    /** Queries one task searches at once (default 1,024). */
+    /** Queries one search takes at once (default 1,024). */
     IntParam queryBlockRows();
 
-    /** Items per shard: one task holds one query block and one item shard (default 262,144). */
+    /** Items per shard: each search pairs one query block with one item shard (default 262,144). */
     IntParam itemShardRows();
 
     default int getK() {

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
 /**
  * A slab of consecutive rows of one side of the join: their ids (the user's values), their
  * vectors row-major, and a position for each (items: the item's global position, which breaks
- * ties between equal scores; queries: unused). One slab is what one task holds of that side.
+ * ties between equal scores; queries: unused). One search pairs a query slab with an item slab.
  *
  * @param key       the slab's key: its partition and number there ({@link #slabKey})
  * @param ids       the rows' ids, as Spark gives them (Long, String, ...)
